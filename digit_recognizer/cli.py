@@ -1,0 +1,52 @@
+"""Command-line plumbing shared by main.py and predict.py: flags from config, clean errors."""
+import argparse
+import dataclasses
+import sys
+
+
+class InputError(Exception):
+    """A problem with what the user gave us (a file, a flag): shown as one line, never a traceback."""
+
+
+def build_parser(config_class, description, **defaults):
+    """An argparse parser with one flag per config field, defaults and help taken from the field.
+
+    ``defaults`` overrides a field's default where the entry-point script owns it.
+    """
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
+    for config_field in dataclasses.fields(config_class):
+        kwargs = dict(config_field.metadata)
+        positional = kwargs.pop("positional", False)
+        kwargs["default"] = defaults.get(config_field.name, config_field.default)
+        if config_field.type is bool:
+            kwargs["action"] = argparse.BooleanOptionalAction if kwargs["default"] else "store_true"
+        elif config_field.type is not list:
+            kwargs["type"] = config_field.type
+        if positional:
+            parser.add_argument(config_field.name, **kwargs)
+        else:
+            parser.add_argument("--" + config_field.name.replace("_", "-"), **kwargs)
+    return parser
+
+
+def parse_config(config_class, description, argv=None, **defaults):
+    parser = build_parser(config_class, description, **defaults)
+    args = parser.parse_args(argv)
+    try:
+        return config_class(**vars(args))
+    except ValueError as error:
+        parser.error(str(error))  # usage line, the message, exit code 2
+
+
+def run(main, argv=None):
+    """Run ``main(argv)`` and turn user errors and Ctrl-C into a message and an exit code."""
+    try:
+        return main(argv)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130

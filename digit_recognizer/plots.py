@@ -1,0 +1,81 @@
+"""Pictures of a training run and of what the model sees. Matplotlib is imported only here."""
+import os
+import sys
+
+import matplotlib
+
+if not (sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    matplotlib.use("Agg")  # no screen: draw to files only
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def display_available():
+    return matplotlib.get_backend().lower() != "agg"
+
+
+def history_figure(history):
+    """Accuracy and loss per epoch, training vs validation."""
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    figure, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for axis, metric in zip(axes, ("accuracy", "loss")):
+        axis.plot(epochs, history[metric], "o-", label="training")
+        axis.plot(epochs, history[f"val_{metric}"], "o-", label="validation")
+        axis.set(title=metric.capitalize(), xlabel="epoch", ylabel=metric)
+        axis.xaxis.get_major_locator().set_params(integer=True)
+        axis.grid(alpha=0.3)
+        axis.legend()
+    figure.tight_layout()
+    return figure
+
+
+def confusion_figure(confusion):
+    figure, axis = plt.subplots(figsize=(6.5, 5.5))
+    image = axis.imshow(confusion, cmap="Blues")
+    figure.colorbar(image, ax=axis)
+    for (row, col), count in np.ndenumerate(confusion):
+        color = "white" if count > confusion.max() / 2 else "black"
+        axis.text(col, row, str(count), ha="center", va="center", fontsize=8, color=color)
+    axis.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit",
+             title="Confusion matrix (validation)")
+    figure.tight_layout()
+    return figure
+
+
+def misclassified_figure(images, labels, predicted, limit=40):
+    """A grid of wrongly predicted validation images, captioned true -> predicted."""
+    wrong = np.flatnonzero(predicted != labels)[:limit]
+    columns = 10
+    rows = max(1, int(np.ceil(len(wrong) / columns)))
+    figure, axes = plt.subplots(rows, columns, figsize=(columns * 1.2, rows * 1.4), squeeze=False)
+    for axis in axes.ravel():
+        axis.axis("off")
+    for axis, index in zip(axes.ravel(), wrong):
+        axis.imshow(images[index].reshape(28, 28), cmap="gray")
+        axis.set_title(f"{labels[index]} → {predicted[index]}", fontsize=9, color="firebrick")
+    figure.suptitle(f"Misclassified validation digits (true → predicted), {len(wrong)} shown")
+    figure.tight_layout()
+    return figure
+
+
+def preview_figure(named_pairs):
+    """Each original picture beside the 28x28 the model sees: [(name, original PIL image, 28x28)]."""
+    figure, axes = plt.subplots(len(named_pairs), 2, figsize=(6, 3 * len(named_pairs)), squeeze=False)
+    for (name, original, prepared), (left, right) in zip(named_pairs, axes):
+        left.imshow(original, cmap="gray" if original.mode in ("L", "I", "F") else None)
+        left.set_title(name, fontsize=9)
+        right.imshow(prepared, cmap="gray", vmin=0, vmax=1)
+        right.set_title("what the model sees (28x28)", fontsize=9)
+        for axis in (left, right):
+            axis.axis("off")
+    figure.tight_layout()
+    return figure
+
+
+def save(figure, path):
+    figure.savefig(path, dpi=100)
+    return path
+
+
+def show():
+    plt.show()

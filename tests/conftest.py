@@ -1,0 +1,54 @@
+"""Shared fixtures: small slices of the shipped train.csv and one model trained on them."""
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # main.py and predict.py live at the root
+
+TRAIN_ROWS = 400
+
+
+@pytest.fixture(scope="session")
+def train_frame():
+    """The first rows of the shipped train.csv, as pandas read them."""
+    return pd.read_csv(ROOT / "train.csv", nrows=TRAIN_ROWS)
+
+
+@pytest.fixture
+def write_csv(tmp_path):
+    """Write a DataFrame (or raw text) to a CSV in the test's folder; returns its path."""
+
+    def write(content, name="data.csv"):
+        path = tmp_path / name
+        if isinstance(content, str):
+            path.write_text(content)
+        else:
+            content.to_csv(path, index=False)
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory, train_frame):
+    """A model trained by main.py for 2 epochs on a few hundred rows: (model path, folder)."""
+    import main
+
+    folder = tmp_path_factory.mktemp("run")
+    csv_path = folder / "train.csv"
+    train_frame.to_csv(csv_path, index=False)
+    model_path = folder / "digit_recognizer_model.keras"
+    exit_code = main.main(["--data", str(csv_path), "--epochs", "2", "--model", str(model_path), "--no-show"])
+    assert exit_code == 0
+    return model_path
+
+
+@pytest.fixture(scope="session")
+def mnist_digits(train_frame):
+    """(images uint8 (N, 28, 28), labels) from the shipped data."""
+    pixels = train_frame.drop(columns="label").to_numpy(np.uint8)
+    return pixels.reshape(-1, 28, 28), train_frame["label"].to_numpy()

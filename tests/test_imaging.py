@@ -1,0 +1,142 @@
+"""Image preparation: whatever the picture, the model gets an MNIST-like 28x28."""
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from digit_recognizer import imaging
+from digit_recognizer.cli import InputError
+
+
+def draw_seven(size=(300, 400), ink=0, paper=255, width=18, mode="L"):
+    image = Image.new(mode, size, paper)
+    pen = ImageDraw.Draw(image)
+    pen.line([(80, 100), (220, 100), (140, 320)], fill=ink, width=width)
+    return image
+
+
+def ink_box(image28):
+    rows = np.flatnonzero((image28 > 0.05).any(axis=1))
+    cols = np.flatnonzero((image28 > 0.05).any(axis=0))
+    return rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
+
+
+def center_of_mass(image28):
+    rows, cols = np.indices(image28.shape)
+    return (rows * image28).sum() / image28.sum(), (cols * image28).sum() / image28.sum()
+
+
+def test_output_is_28x28_float32_white_on_black():
+    prepared = imaging.prepare(draw_seven())
+    assert prepared.shape == (28, 28) and prepared.dtype == np.float32
+    assert prepared.min() == 0.0 and prepared.max() == pytest.approx(1.0)
+    assert prepared[0].max() == 0 and prepared[:, 0].max() == 0  # background is black
+
+
+def test_dark_on_light_and_light_on_dark_give_the_same_image():
+    dark_ink = imaging.prepare(draw_seven(ink=0, paper=255))
+    light_ink = imaging.prepare(draw_seven(ink=255, paper=0))
+    np.testing.assert_allclose(dark_ink, light_ink, atol=1e-5)
+
+
+@pytest.mark.parametrize("where", [(0, 0), (1500, 40), (700, 900)])
+def test_digit_anywhere_in_a_large_canvas_ends_centred_and_20px(where):
+    canvas = Image.new("L", (2000, 1400), 240)
+    canvas.paste(draw_seven(), where)
+    prepared = imaging.prepare(canvas)
+    assert max(ink_box(prepared)) in (20, 21)  # 20 px of ink, plus an anti-aliased fringe
+    row, col = center_of_mass(prepared)
+    assert abs(row - 14) <= 0.75 and abs(col - 14) <= 0.75
+
+
+def test_transparent_png_with_dark_strokes(tmp_path):
+    drawing = Image.new("RGBA", (300, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(drawing).line([(80, 100), (220, 100), (140, 320)], fill=(0, 0, 0, 255), width=18)
+    path = tmp_path / "drawing.png"
+    drawing.save(path)
+    prepared = imaging.prepare(imaging.load_image(path))
+    np.testing.assert_allclose(prepared, imaging.prepare(draw_seven()), atol=1e-5)
+
+
+def test_transparent_png_with_white_strokes():
+    drawing = Image.new("RGBA", (300, 400), (255, 255, 255, 0))
+    ImageDraw.Draw(drawing).line([(80, 100), (220, 100), (140, 320)], fill=(255, 255, 255, 255), width=18)
+    np.testing.assert_allclose(imaging.prepare(drawing), imaging.prepare(draw_seven()), atol=1e-5)
+
+
+def test_palette_and_16_bit_images_match_8_bit(tmp_path):
+    reference = imaging.prepare(draw_seven())
+    palette = draw_seven().convert("P")
+    sixteen_bit = Image.fromarray(np.asarray(draw_seven(), dtype=np.uint16) * 257)
+    path = tmp_path / "deep.png"
+    sixteen_bit.save(path)
+    np.testing.assert_allclose(imaging.prepare(palette), reference, atol=1e-5)
+    np.testing.assert_allclose(imaging.prepare(imaging.load_image(path)), reference, atol=1e-4)
+
+
+def test_exif_orientation_is_applied(tmp_path):
+    upright = draw_seven().convert("RGB")
+    stored_sideways = upright.transpose(Image.Transpose.ROTATE_90)  # a phone held sideways stores this
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to display"
+    path = tmp_path / "phone.jpg"
+    stored_sideways.save(path, exif=exif, quality=95)
+    loaded = imaging.load_image(path)
+    assert loaded.size == upright.size
+    assert np.abs(imaging.prepare(loaded) - imaging.prepare(upright)).mean() < 0.02
+
+
+@pytest.mark.parametrize("gray", [0, 128, 255])
+def test_blank_image_is_no_digit(gray):
+    with pytest.raises(imaging.NoDigitFound, match="no digit found"):
+        imaging.prepare(Image.new("L", (200, 200), gray))
+
+
+def test_paper_with_only_sensor_noise_is_no_digit():
+    noise = np.random.default_rng(0).normal(230, 6, size=(300, 300)).clip(0, 255).astype(np.uint8)
+    with pytest.raises(imaging.NoDigitFound):
+        imaging.prepare(Image.fromarray(noise))
+
+
+def test_mnist_digit_rerendered_as_a_dark_on_light_picture_comes_back(mnist_digits):
+    images, _ = mnist_digits
+    differences = []
+    for digit in images[:50]:
+        big = Image.fromarray(255 - digit).resize((280, 280), Image.Resampling.BICUBIC)
+        page = Image.new("L", (900, 700), 255)
+        page.paste(big, (500, 60))
+        differences.append(np.abs(imaging.prepare(page) - digit / 255.0).mean())
+    assert np.median(differences) < 0.03
+
+
+def test_errors_name_the_file(tmp_path):
+    not_image = tmp_path / "notes.png"
+    not_image.write_text("hello")
+    truncated = tmp_path / "cut.png"
+    draw_seven().save(truncated)
+    truncated.write_bytes(truncated.read_bytes()[:200])
+    for path, reason in [
+        (tmp_path / "missing.png", "file not found"),
+        (not_image, "not an image file"),
+        (truncated, "damaged or truncated image"),
+    ]:
+        with pytest.raises(InputError, match=reason) as caught:
+            imaging.load_image(path)
+        assert str(caught.value).startswith(str(path))
+
+
+def test_decompression_bomb_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(imaging, "MAX_IMAGE_PIXELS", 100 * 100)
+    path = tmp_path / "big.png"
+    Image.new("L", (200, 200), 255).save(path)
+    with pytest.raises(InputError, match="too large"):
+        imaging.load_image(path)
+
+
+def test_folders_expand_to_their_images(tmp_path):
+    for name in ["b.png", "a.JPG", "notes.txt"]:
+        (tmp_path / name).write_bytes(b"")
+    assert [p.name for p in imaging.image_files([tmp_path])] == ["a.JPG", "b.png"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match="folder holds no image files"):
+        list(imaging.image_files([empty]))

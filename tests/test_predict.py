@@ -1,0 +1,142 @@
+"""predict.py end to end: images, folders, JSON, Kaggle submissions and every bad input."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+import predict
+from conftest import ROOT
+from digit_recognizer import data, imaging, inference
+
+
+@pytest.fixture
+def digit_pictures(tmp_path, mnist_digits):
+    """Three MNIST digits saved as dark-on-light pictures, as a user would draw them: {path: label}."""
+    images, labels = mnist_digits
+    pictures = {}
+    for index in range(3):
+        path = tmp_path / f"digit{index}.png"
+        Image.fromarray(255 - images[index]).resize((140, 140), Image.Resampling.BICUBIC).save(path)
+        pictures[path] = int(labels[index])
+    return pictures
+
+
+def run_predict(argv, capsys):
+    exit_code = predict.run(predict.main, argv)
+    out, err = capsys.readouterr()
+    return exit_code, out, err
+
+
+def test_json_output_per_image(trained_model, digit_pictures, capsys):
+    paths = [str(p) for p in digit_pictures]
+    exit_code, out, err = run_predict(["--model", str(trained_model), "--json", *paths], capsys)
+    assert exit_code == 0 and err == ""
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [r["file"] for r in results] == paths
+    model = inference.load_model(trained_model)
+    for result, path in zip(results, digit_pictures):
+        assert set(result) == {"file", "digit", "confidence", "probabilities"}
+        assert len(result["probabilities"]) == 10 and sum(result["probabilities"]) == pytest.approx(1, abs=1e-4)
+        assert result["digit"] == int(np.argmax(result["probabilities"]))
+        assert result["confidence"] == pytest.approx(max(result["probabilities"]), abs=1e-6)
+        expected = inference.predict_probabilities(model, [imaging.prepare(imaging.load_image(path))])[0]
+        np.testing.assert_allclose(result["probabilities"], expected, atol=1e-5)
+
+
+def test_human_output_names_digit_confidence_and_runner_up(trained_model, digit_pictures, capsys):
+    path = next(iter(digit_pictures))
+    exit_code, out, _ = run_predict(["--model", str(trained_model), str(path)], capsys)
+    assert exit_code == 0
+    assert out.startswith(f"{path}: ") and "% sure; runner-up " in out
+
+
+def test_folder_argument_predicts_every_image(trained_model, digit_pictures, capsys):
+    folder = next(iter(digit_pictures)).parent
+    exit_code, out, _ = run_predict(["--model", str(trained_model), "--json", str(folder)], capsys)
+    assert exit_code == 0
+    assert sorted(json.loads(line)["file"] for line in out.splitlines()) == sorted(map(str, digit_pictures))
+
+
+def test_bad_files_are_reported_and_the_rest_still_predicted(trained_model, digit_pictures, tmp_path, capsys):
+    good = str(next(iter(digit_pictures)))
+    not_image = tmp_path / "notes.jpg"
+    not_image.write_text("not a picture")
+    blank = tmp_path / "blank.png"
+    Image.new("L", (100, 100), 255).save(blank)
+    argv = ["--model", str(trained_model), "--json", str(tmp_path / "missing.png"), str(not_image), str(blank), good]
+    exit_code, out, err = run_predict(argv, capsys)
+    assert exit_code == 1
+    assert [json.loads(line)["file"] for line in out.splitlines()] == [good]
+    assert err.splitlines() == [
+        f"error: {tmp_path / 'missing.png'}: file not found",
+        f"error: {not_image}: not an image file Pillow can read",
+        f"{blank}: no digit found (the image is blank)",
+    ]
+
+
+def test_missing_model_says_how_to_train(tmp_path, digit_pictures, capsys):
+    model = tmp_path / "none.keras"
+    exit_code, out, err = run_predict(["--model", str(model), str(next(iter(digit_pictures)))], capsys)
+    assert exit_code == 2 and out == ""
+    assert err == f"error: {model}: no trained model found; train one first with `python main.py`\n"
+
+
+def test_corrupt_model_says_to_retrain(tmp_path, digit_pictures, capsys):
+    model = tmp_path / "broken.keras"
+    model.write_bytes(b"PK\x03\x04 not really a zip")
+    exit_code, _, err = run_predict(["--model", str(model), str(next(iter(digit_pictures)))], capsys)
+    assert exit_code == 2
+    assert err.startswith(f"error: {model}: not a usable Keras model (") and err.count("\n") == 1
+    assert err.rstrip().endswith("retrain it with `python main.py`")
+
+
+def test_preview_is_saved(trained_model, digit_pictures, tmp_path, capsys):
+    preview = tmp_path / "preview.png"
+    exit_code, _, _ = run_predict(
+        ["--model", str(trained_model), "--save-preview", str(preview), *map(str, digit_pictures)], capsys
+    )
+    assert exit_code == 0
+    with Image.open(preview) as image:
+        assert image.format == "PNG" and image.size[1] > image.size[0]  # one row per picture
+
+
+def test_kaggle_submission(trained_model, train_frame, tmp_path, capsys):
+    test_csv = tmp_path / "test.csv"
+    train_frame.drop(columns="label").head(50).to_csv(test_csv, index=False)
+    output = tmp_path / "out" / "submission.csv"
+    exit_code, out, _ = run_predict(
+        ["--model", str(trained_model), "--csv", str(test_csv), "--output", str(output)], capsys
+    )
+    assert exit_code == 0 and out == f"Wrote 50 predictions to {output}\n"
+    lines = output.read_text().splitlines()
+    assert lines[0] == "ImageId,Label" and len(lines) == 51
+    submission = pd.read_csv(output)
+    assert submission["ImageId"].tolist() == list(range(1, 51))
+    model = inference.load_model(trained_model)
+    pixels = data.load_unlabelled_csv(test_csv)
+    expected = inference.predict_probabilities(model, data.to_model_input(pixels)).argmax(axis=1)
+    np.testing.assert_array_equal(submission["Label"], expected)
+
+
+def test_kaggle_submission_rejects_a_bad_csv(trained_model, tmp_path, capsys):
+    test_csv = tmp_path / "test.csv"
+    test_csv.write_text("pixel0,pixel1\n0,0\n")
+    exit_code, _, err = run_predict(["--model", str(trained_model), "--csv", str(test_csv)], capsys)
+    assert exit_code == 2
+    assert err == f"error: {test_csv}: expected 784 pixel columns, found 2\n"
+
+
+def test_predict_py_as_a_command(trained_model, digit_pictures):
+    """The real script in a fresh process: clean stdout, no TensorFlow chatter on stderr."""
+    path = next(iter(digit_pictures))
+    result = subprocess.run(
+        [sys.executable, "predict.py", "--model", str(trained_model), "--json", str(path)],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert json.loads(result.stdout)["file"] == str(path)
