@@ -44,7 +44,8 @@ def confusion_figure(confusion):
 
 def misclassified_figure(images, labels, predicted, limit=40):
     """A grid of wrongly predicted validation images, captioned true -> predicted."""
-    wrong = np.flatnonzero(predicted != labels)[:limit]
+    all_wrong = np.flatnonzero(predicted != labels)
+    wrong = all_wrong[:limit]
     columns = 10
     rows = max(1, int(np.ceil(len(wrong) / columns)))
     figure, axes = plt.subplots(rows, columns, figsize=(columns * 1.2, rows * 1.4), squeeze=False)
@@ -53,7 +54,7 @@ def misclassified_figure(images, labels, predicted, limit=40):
     for axis, index in zip(axes.ravel(), wrong):
         axis.imshow(images[index].reshape(28, 28), cmap="gray")
         axis.set_title(f"{labels[index]} → {predicted[index]}", fontsize=9, color="firebrick")
-    figure.suptitle(f"Misclassified validation digits (true → predicted), {len(wrong)} shown")
+    figure.suptitle(f"Misclassified validation digits (true → predicted): {len(wrong)} of {len(all_wrong)} shown")
     figure.tight_layout()
     return figure
 
