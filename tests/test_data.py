@@ -40,47 +40,22 @@ def test_783_pixel_columns(write_csv, train_frame):
     assert message.endswith("expected 784 pixel columns besides the label, found 783")
 
 
-def test_stray_text_cell_names_line_and_column(write_csv, train_frame):
+@pytest.mark.parametrize(
+    "row, column, value, expected",
+    [
+        (3, "pixel99", "oops", "line 5, column 'pixel99': 'oops' is not a whole number"),
+        (0, "pixel6", "", "line 2, column 'pixel6': missing value"),
+        (9, "pixel0", "0.5", "line 11, column 'pixel0': '0.5' is not a whole number"),
+        (2, "label", 10, "line 4, column 'label': label 10 is outside 0-9"),
+        (6, "pixel400", 300, "line 8, column 'pixel400': pixel value 300 is outside 0-255"),
+        (0, "pixel1", -1, "line 2, column 'pixel1': pixel value -1 is outside 0-255"),
+        (1, "pixel2", 99999, "line 3, column 'pixel2': value 99999 is out of range"),
+    ],
+)
+def test_bad_cell_is_named_by_line_and_column(write_csv, train_frame, row, column, value, expected):
     frame = train_frame.astype(object)
-    frame.iloc[3, 100] = "oops"
-    message = error_for(write_csv(frame))
-    assert message.endswith("line 5, column 'pixel99': 'oops' is not a whole number")
-
-
-def test_missing_value(write_csv, train_frame):
-    frame = train_frame.astype(object)
-    frame.iloc[0, 7] = ""
-    assert error_for(write_csv(frame)).endswith("line 2, column 'pixel6': missing value")
-
-
-def test_fractional_value(write_csv, train_frame):
-    frame = train_frame.astype(object)
-    frame.iloc[9, 1] = "0.5"
-    assert error_for(write_csv(frame)).endswith("line 11, column 'pixel0': '0.5' is not a whole number")
-
-
-def test_label_10(write_csv, train_frame):
-    frame = train_frame.copy()
-    frame.loc[2, "label"] = 10
-    assert error_for(write_csv(frame)).endswith("line 4, column 'label': label 10 is outside 0-9")
-
-
-def test_pixel_300(write_csv, train_frame):
-    frame = train_frame.copy()
-    frame.loc[6, "pixel400"] = 300
-    assert error_for(write_csv(frame)).endswith("line 8, column 'pixel400': pixel value 300 is outside 0-255")
-
-
-def test_negative_pixel(write_csv, train_frame):
-    frame = train_frame.copy()
-    frame.loc[0, "pixel1"] = -1
-    assert error_for(write_csv(frame)).endswith("line 2, column 'pixel1': pixel value -1 is outside 0-255")
-
-
-def test_huge_value(write_csv, train_frame):
-    frame = train_frame.copy()
-    frame.loc[1, "pixel2"] = 99999
-    assert error_for(write_csv(frame)).endswith("line 3, column 'pixel2': value 99999 is out of range")
+    frame.loc[row, column] = value
+    assert error_for(write_csv(frame)).endswith(expected)
 
 
 def test_row_with_extra_field(write_csv, train_frame):
