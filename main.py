@@ -4,7 +4,6 @@
     python main.py --epochs 3 --no-show  # see --help for every setting
 """
 import sys
-import time
 
 from digit_recognizer.cli import parse_config, run
 from digit_recognizer.config import TrainConfig
@@ -18,7 +17,7 @@ def main(argv=None):
     print(f"Reading {config.data} ...")
     pixels, labels = data.load_labelled_csv(config.data)
     # TensorFlow takes seconds to load: only now that the flags and the data are known to be good.
-    from digit_recognizer import evaluation, inference, model, plots, training
+    from digit_recognizer import evaluation, inference, plots, training
 
     if config.limit:
         pixels, labels = pixels[: config.limit], labels[: config.limit]
@@ -29,39 +28,31 @@ def main(argv=None):
     train_images, val_images = data.to_model_input(train_pixels), data.to_model_input(val_pixels)
     print(f"{len(train_labels)} training and {len(val_labels)} validation images")
 
-    # Model
-    training.seed_everything(config.seed)
-    network = model.build_model(config.arch)
-    network.summary()
-
-    # Train
-    started = time.perf_counter()
+    # Model and training
+    print(f"Expected training time on a 2-core CPU: about "
+          f"{training.format_duration(training.expected_seconds(config, len(train_labels)))}")
     try:
-        history, best_epoch, interrupted = training.train(
-            network, train_images, train_labels, val_images, val_labels, config.epochs, config.batch_size
-        )
+        trained = training.train_models(config, train_images, train_labels, val_images, val_labels)
     except training.TrainingInterrupted as stop:
         print(f"\n{stop}; {config.model} is untouched", file=sys.stderr)
         return 130
-    seconds = time.perf_counter() - started
-    if interrupted:
-        print(f"\nInterrupted: keeping the best weights so far (epoch {best_epoch + 1}).")
-    print(f"Trained in {seconds:.0f} s; best validation loss at epoch {best_epoch + 1}.")
+    if trained.interrupted:
+        print("\nInterrupted: keeping the best weights reached so far.")
+    print(f"Trained in {training.format_duration(trained.seconds)}; best validation loss at epoch "
+          + ", ".join(str(epoch + 1) for epoch in trained.best_epochs) + ".")
 
     # Evaluate
-    probabilities = inference.predict_probabilities(network, val_images)
+    probabilities = trained.model.predict(val_images, batch_size=1024, verbose=0)
     result = evaluation.evaluate(probabilities, val_labels)
     print(f"\nValidation accuracy {result.accuracy:.2%}, loss {result.loss:.4f}\n")
     print(result.report)
 
     # Save
-    metadata = training.run_metadata(
-        config, result.metrics(), len(train_labels), len(val_labels), best_epoch, seconds, interrupted
-    )
-    training.save_model(network, config.model, metadata)
-    print(f"Saved {config.model} and {training.metadata_path(config.model)}")
+    metadata = training.run_metadata(config, result.metrics(), len(train_labels), len(val_labels), trained)
+    training.save_model(trained.model, config.model, metadata)
+    print(f"Saved {config.model}, {inference.litert_path(config.model)} and {inference.metadata_path(config.model)}")
 
-    history_figure = plots.history_figure(history)
+    history_figure = plots.history_figure(trained.histories[0])  # the first member's, for ensembles
     folder = config.model.parent
     pictures = [
         plots.save(history_figure, folder / "training_history.png"),

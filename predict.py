@@ -1,7 +1,8 @@
-"""Read the digit in your own picture(s) with the model that main.py trained.
+"""Read the digit (or the number) in your own picture(s) with the model that main.py trained.
 
     python predict.py                        # the picture named by IMAGE_PATH below
     python predict.py seven.jpg scans/       # files and whole folders
+    python predict.py year.png               # several digits side by side are read as a number
     python predict.py --csv test.csv         # a Kaggle submission file
 """
 import json
@@ -15,51 +16,59 @@ IMAGE_PATH = "my_digit.png"  # edit this to point at your own picture
 
 def main(argv=None):
     config = parse_config(PredictConfig, __doc__.splitlines()[0], argv, images=[IMAGE_PATH])
-    # Imported after parsing so that --help answers without loading TensorFlow.
+    # Imported after parsing so that --help answers at once; neither imports TensorFlow.
+    import numpy as np
+
     from digit_recognizer import inference
 
     if config.csv:
         return kaggle_submission(config)
 
-    prepared, failed = prepare_images(config.images)
-    if prepared:
-        model = inference.load_model(config.model)
-        probabilities = inference.predict_probabilities(model, [image for _, _, image in prepared])
-        for (path, _, _), row in zip(prepared, probabilities):
-            prediction = inference.Prediction(str(path), row)
-            print(json.dumps(prediction.as_json()) if config.json else prediction.describe())
-    if prepared and (config.show or config.save_preview):
-        preview(prepared, config)
+    pictures, failed = find_digits(config.images, separate=not config.single)
+    if pictures:
+        predictor = inference.load_predictor(config.model, config.engine)
+        probabilities = iter(predictor.predict(np.stack([d.pixels for _, _, digits in pictures for d in digits])))
+        for path, _, digits in pictures:
+            reading = inference.Reading(str(path), [
+                inference.DigitPrediction(next(probabilities), config.min_confidence, digit.box) for digit in digits
+            ])
+            print(json.dumps(reading.as_json()) if config.json else reading.describe())
+        if config.show or config.save_preview:
+            preview(pictures, config)
     return 1 if failed else 0
 
 
-def prepare_images(paths):
-    """[(path, original, 28x28)] for each readable image; one error line for each that is not."""
+def find_digits(paths, separate):
+    """[(path, original picture, [Digit])] for each readable picture; one error line for each other."""
     from digit_recognizer import imaging
 
-    prepared, failed = [], []
+    pictures, failed = [], []
     try:
         files = list(imaging.image_files(paths))
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
-        return prepared, [error]
+        return pictures, [error]
     for path in files:
         try:
             original = imaging.load_image(path)
-            prepared.append((path, original, imaging.prepare(original)))
+            pictures.append((path, original, imaging.find_digits(original, separate)))
         except imaging.NoDigitFound as error:
             failed.append(path)
             print(f"{path}: {error}", file=sys.stderr)
         except InputError as error:
             failed.append(path)
             print(f"error: {error}", file=sys.stderr)
-    return prepared, failed
+    return pictures, failed
 
 
-def preview(prepared, config):
+def preview(pictures, config):
+    import numpy as np
+
     from digit_recognizer import plots
 
-    figure = plots.preview_figure([(path.name, original, image) for path, original, image in prepared])
+    figure = plots.preview_figure(
+        [(path.name, original, np.hstack([d.pixels for d in digits])) for path, original, digits in pictures]
+    )
     if config.save_preview:
         print(f"Saved {plots.save(figure, config.save_preview)}", file=sys.stderr)
     if config.show and plots.display_available():
@@ -73,9 +82,9 @@ def kaggle_submission(config):
     from digit_recognizer import data, files, inference
 
     pixels = data.load_unlabelled_csv(config.csv)
-    model = inference.load_model(config.model)
-    probabilities = inference.predict_probabilities(model, data.to_model_input(pixels), config.batch_size)
-    rows = np.column_stack([np.arange(1, len(pixels) + 1), probabilities.argmax(axis=1)])
+    predictor = inference.load_predictor(config.model, config.engine)
+    labels = predictor.predict(data.to_model_input(pixels), config.batch_size).argmax(axis=1)
+    rows = np.column_stack([np.arange(1, len(pixels) + 1), labels])
     files.write_atomically(
         config.output, lambda tmp: np.savetxt(tmp, rows, fmt="%d", delimiter=",", header="ImageId,Label", comments="")
     )

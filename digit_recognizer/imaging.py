@@ -1,27 +1,41 @@
 """Preparing a user's own picture the way MNIST digits were prepared.
 
-MNIST digits are white ink on black, anti-aliased, the longer side of the digit scaled to
-20 px and its centre of mass at the centre of a 28x28 field. A photo or a drawing differs in
-every respect, so each step below undoes one difference.
+MNIST digits are white ink on black, anti-aliased, strokes about 2.8 px wide, the longer side
+of the digit scaled to 20 px and its centre of mass at the centre of a 28x28 field. A phone
+photo or a drawing differs in every respect, so each step below undoes one difference:
+uneven light, paper colour, dust, stray marks, stroke width, size and position. A picture of
+several digits side by side (a whole number) is cut into one field per digit.
+
+Only NumPy and Pillow are used, so that predict.py starts in a blink.
 """
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
-from scipy import ndimage
+from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from .cli import InputError
 from .config import DIGIT_BOX, IMAGE_SIZE, MAX_IMAGE_PIXELS
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 
-# Below this ink-to-background contrast (on a 0-1 scale) the picture holds no digit, only noise.
-MIN_CONTRAST = 0.15
+WORK_SIDE = 1024  # pictures are analysed at most this large (longer side): detail enough, and fast
+MIN_CONTRAST = 0.15  # ink-to-background contrast (0-1 scale) below which there is only noise
+SPECK_SHARE = 0.03  # ink blobs smaller than this share of the largest blob are dust
+MIN_HEIGHT_SHARE = 0.4  # a separate mark shorter than this share of the tallest one is not a digit
+MNIST_STROKE = 2.8  # median stroke width of MNIST digits in 28x28 pixels (area / half perimeter)
+DETAIL = 4  # strokes are measured and adjusted with the digit DETAIL times its final size
 
 
 class NoDigitFound(InputError):
     pass
+
+
+@dataclass
+class Digit:
+    box: tuple  # (left, top, right, bottom) in the picture's own pixels
+    pixels: np.ndarray  # (28, 28) float32 in [0, 1], white on black, MNIST-style
 
 
 def load_image(path):
@@ -38,6 +52,7 @@ def load_image(path):
                     raise InputError(
                         f"{path}: {width}x{height} pixels is too large (limit {MAX_IMAGE_PIXELS:,} pixels)"
                     )
+                image.draft(image.mode, (WORK_SIDE, WORK_SIDE))  # a JPEG decodes at 1/2-1/8 scale: faster
                 image.load()
                 return ImageOps.exif_transpose(image)
     except UnidentifiedImageError:
@@ -62,9 +77,29 @@ def image_files(paths):
 
 def prepare(image):
     """Any PIL image of one digit -> (28, 28) float32, white digit on black, MNIST-style."""
-    ink = ink_intensity(to_grayscale(image))
-    digit = crop_to_ink(ink)
-    return center_in_field(scale_to_box(digit))
+    return find_digits(image, separate=False)[0].pixels
+
+
+def find_digits(image, separate=True):
+    """The digits in a picture, left to right; with ``separate=False`` all the ink is one digit."""
+    gray = to_grayscale(image)
+    scale = max(1.0, max(gray.shape) / WORK_SIDE)
+    if scale > 1:
+        size = (round(gray.shape[1] / scale), round(gray.shape[0] / scale))
+        gray = np.asarray(Image.fromarray(gray, mode="F").resize(size, Image.Resampling.BOX))
+    ink, mask = ink_map(gray)
+    blobs = significant_blobs(mask)
+    groups = group_into_digits(blobs) if separate else [blobs]
+    digits = []
+    for group in groups:
+        top, left = min(b.top for b in group), min(b.left for b in group)
+        bottom, right = max(b.bottom for b in group), max(b.right for b in group)
+        region = np.isin(blobs.labels[top:bottom, left:right], [b.label for b in group])
+        near_ink = np.asarray(Image.fromarray(region.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(5))) > 0
+        digit = ink[top:bottom, left:right] * near_ink  # the group's ink only, no neighbours or dust
+        box = tuple(round(v * scale) for v in (left, top, right, bottom))
+        digits.append(Digit(box, center_in_field(scale_to_box(digit))))
+    return digits
 
 
 def to_grayscale(image):
@@ -75,8 +110,7 @@ def to_grayscale(image):
         return np.clip(values / full_scale, 0.0, 1.0)
     if "A" in image.getbands() or "transparency" in image.info:
         rgba = image.convert("RGBA")
-        rgba_values = np.asarray(rgba, dtype=np.float32) / 255.0
-        alpha = rgba_values[..., 3]
+        alpha = np.asarray(rgba.getchannel("A"), dtype=np.float32) / 255.0
         luminance = np.asarray(rgba.convert("L"), dtype=np.float32) / 255.0
         # Dark strokes on a transparent canvas go onto white paper; light strokes onto black.
         drawn = alpha > 0.5
@@ -85,26 +119,52 @@ def to_grayscale(image):
     return np.asarray(image.convert("L"), dtype=np.float32) / 255.0
 
 
-def ink_intensity(gray):
-    """Bright-ink-on-black version of a grayscale picture, contrast-stretched to [0, 1]."""
+def ink_map(gray):
+    """(ink, mask): ink bright on black, 0 at the paper and 1 at full ink; mask marks the ink.
+
+    Paper under a shadow or a light gradient is not one shade, so the paper's shade is modelled
+    as a smooth surface fitted to the non-ink pixels and taken away before the ink is judged.
+    """
     if gray.max() - gray.min() < MIN_CONTRAST:
         raise NoDigitFound("no digit found (the image is blank)")
     if _border(gray).mean() > 0.5:  # light paper: MNIST's ink is the bright part
         gray = 1.0 - gray
-    threshold = otsu_threshold(gray)
-    is_ink = gray > threshold
-    if not is_ink.any() or is_ink.all():
+    mask = gray > otsu_threshold(gray)
+    corrected = gray
+    for _ in range(2):  # a better ink mask gives a better paper model, and that a better mask
+        if mask.all() or not mask.any():
+            raise NoDigitFound("no digit found (the image is blank)")
+        corrected = gray - _smooth_surface(gray, ~mask)
+        mask = corrected > otsu_threshold(corrected)
+    if mask.all() or not mask.any():
         raise NoDigitFound("no digit found (the image is blank)")
-    background = float(np.median(gray[~is_ink]))
-    ink = float(np.percentile(gray[is_ink], 90))
-    if ink - background < MIN_CONTRAST:
+    background = float(np.median(corrected[~mask]))
+    full_ink = float(np.percentile(corrected[mask], 90))
+    if full_ink - background < MIN_CONTRAST:
         raise NoDigitFound("no digit found (the image is blank or too faint)")
-    return np.clip((gray - background) / (ink - background), 0.0, 1.0)
+    return np.clip((corrected - background) / (full_ink - background), 0.0, 1.0), mask
+
+
+def _smooth_surface(gray, where, samples=4000):
+    """A quadratic surface a + bx + cy + dx² + exy + fy² fitted to the pixels at ``where``."""
+    height, width = gray.shape
+    rows, cols = np.nonzero(where)
+    step = max(1, len(rows) // samples)
+    rows, cols = rows[::step], cols[::step]
+
+    def terms(r, c):
+        y, x = r / height - 0.5, c / width - 0.5
+        return np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1)
+
+    coefficients, *_ = np.linalg.lstsq(terms(rows, cols), gray[rows, cols], rcond=None)
+    all_rows, all_cols = np.indices(gray.shape, dtype=np.float32)
+    return (terms(all_rows, all_cols) @ coefficients.astype(np.float32)).astype(np.float32)
 
 
 def otsu_threshold(gray):
     """The level that best separates two classes of pixel values (Otsu, 1979)."""
-    counts, edges = np.histogram(gray, bins=256, range=(0.0, 1.0))
+    low, high = float(gray.min()), float(gray.max())
+    counts, edges = np.histogram(gray, bins=256, range=(low, high if high > low else low + 1))
     centers = (edges[:-1] + edges[1:]) / 2
     weight_low = np.cumsum(counts)
     weight_high = weight_low[-1] - weight_low
@@ -116,27 +176,145 @@ def otsu_threshold(gray):
     return float(centers[np.argmax(np.nan_to_num(between_class_variance, nan=-1.0))])
 
 
-def crop_to_ink(ink, level=0.5):
-    """The tightest box around pixels at least half as bright as the ink."""
-    rows = np.flatnonzero((ink >= level).any(axis=1))
-    cols = np.flatnonzero((ink >= level).any(axis=0))
-    return ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+@dataclass
+class Blob:
+    label: int
+    area: int
+    top: int
+    left: int
+    bottom: int  # exclusive
+    right: int  # exclusive
+
+
+class Blobs(list):
+    """The connected ink blobs worth keeping, with the label image they index."""
+
+    def __init__(self, blobs, labels):
+        super().__init__(blobs)
+        self.labels = labels
+
+
+def significant_blobs(mask):
+    """Connected ink, less dust specks and stray marks that run in from the picture's edge."""
+    labels = label_components(mask)
+    rows, cols = np.nonzero(labels)
+    ids = labels[rows, cols]
+    order = np.argsort(ids, kind="stable")
+    ids, rows, cols = ids[order], rows[order], cols[order]
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    blobs = [
+        Blob(int(label), int(area), int(top), int(left), int(bottom) + 1, int(right) + 1)
+        for label, area, top, left, bottom, right in zip(
+            ids[starts], np.diff(np.r_[starts, len(ids)]),
+            np.minimum.reduceat(rows, starts), np.minimum.reduceat(cols, starts),
+            np.maximum.reduceat(rows, starts), np.maximum.reduceat(cols, starts),
+        )
+    ]
+    largest = max(blobs, key=lambda blob: blob.area)
+    height, width = mask.shape
+
+    def touches_edge(blob):
+        return blob.top == 0 or blob.left == 0 or blob.bottom == height or blob.right == width
+
+    kept = [b for b in blobs if b.area >= SPECK_SHARE * largest.area and (b is largest or not touches_edge(b))]
+    return Blobs(kept, labels)
+
+
+def group_into_digits(blobs):
+    """Blobs that share most of their columns are one digit (a 5's detached bar); left to right."""
+    groups = []
+    for blob in sorted(blobs, key=lambda b: b.left):
+        if groups:
+            left, right = min(b.left for b in groups[-1]), max(b.right for b in groups[-1])
+            overlap = min(right, blob.right) - max(left, blob.left)
+            if overlap > 0.3 * min(right - left, blob.right - blob.left):
+                groups[-1].append(blob)
+                continue
+        groups.append([blob])
+    tallest = max(max(b.bottom for b in g) - min(b.top for b in g) for g in groups)
+    return [g for g in groups if max(b.bottom for b in g) - min(b.top for b in g) >= MIN_HEIGHT_SHARE * tallest]
+
+
+def label_components(mask):
+    """Label 8-connected regions of a boolean image 1..N (0 = background), run by run."""
+    parent = [0]
+
+    def root(label):
+        while parent[label] != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    runs = []  # (row, start, end, label)
+    previous = []
+    for row, line in enumerate(mask):
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], line.view(np.int8), [0]))))
+        current = []
+        for start, end in zip(edges[::2], edges[1::2]):
+            label = None
+            for p_start, p_end, p_label in previous:
+                if p_start <= end and p_end >= start:  # touching, diagonals included
+                    p_root = root(p_label)
+                    if label is None:
+                        label = p_root
+                    elif p_root != label:
+                        parent[max(p_root, label)] = min(p_root, label)
+                        label = min(p_root, label)
+            if label is None:
+                label = len(parent)
+                parent.append(label)
+            current.append((start, end, label))
+            runs.append((row, start, end, label))
+        previous = current
+    labels = np.zeros(mask.shape, dtype=np.int32)
+    for row, start, end, label in runs:
+        labels[row, start:end] = root(label)
+    return labels
 
 
 def scale_to_box(digit, box=DIGIT_BOX):
-    """Resize (anti-aliased) so the longer side is ``box`` pixels, keeping the aspect ratio."""
-    height, width = digit.shape
-    scale = box / max(height, width)
+    """Resize so the longer side is ``box`` pixels (aspect kept), hairlines made MNIST-thick."""
+    detailed = _resize_longer_side(digit, box * DETAIL)
+    detailed = _thicken_hairlines(detailed, MNIST_STROKE * DETAIL * box / DIGIT_BOX)
+    resized = _resize_longer_side(detailed, box)
+    return resized / resized.max()  # full ink, as MNIST's strokes have
+
+
+def _resize_longer_side(image, side):
+    height, width = image.shape
+    scale = side / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    resized = Image.fromarray(digit.astype(np.float32), mode="F").resize(size, Image.Resampling.LANCZOS)
-    resized = np.clip(np.asarray(resized), 0.0, 1.0)
-    return resized / resized.max()  # thin strokes fade when shrunk: give them MNIST's full ink back
+    resized = Image.fromarray(image.astype(np.float32), mode="F").resize(size, Image.Resampling.LANCZOS)
+    return np.clip(np.asarray(resized), 0.0, 1.0)
+
+
+def stroke_width(mask):
+    """Mean stroke width of a binary drawing: its area over half its perimeter."""
+    inner = mask.copy()
+    inner[1:-1, 1:-1] &= mask[:-2, 1:-1] & mask[2:, 1:-1] & mask[1:-1, :-2] & mask[1:-1, 2:]
+    perimeter = np.count_nonzero(mask & ~inner)
+    return np.count_nonzero(mask) / max(1.0, perimeter / 2)
+
+
+def _thicken_hairlines(digit, target):
+    """Thicken strokes far thinner than ``target`` (a fine pen on a big photo) towards it.
+
+    Thick strokes are left alone: MNIST has plenty of them, and thinning breaks loops.
+    """
+    width = stroke_width(digit > 0.5)
+    steps = int(round((target - width) / 2)) if width < 0.6 * target else 0
+    thicker = Image.fromarray(digit, mode="F")
+    for _ in range(steps):  # each 3x3 maximum filter moves both edges of a stroke out by 1 px
+        thicker = thicker.filter(ImageFilter.MaxFilter(3))
+    return np.asarray(thicker)
 
 
 def center_in_field(digit, size=IMAGE_SIZE):
     """Paste into a size x size field with the centre of mass at the centre, as MNIST did."""
     height, width = digit.shape
-    center_row, center_col = ndimage.center_of_mass(digit)
+    rows, cols = np.indices(digit.shape)
+    total = digit.sum()
+    center_row, center_col = (rows * digit).sum() / total, (cols * digit).sum() / total
     top = int(np.clip(round(size / 2 - center_row), 0, size - height))
     left = int(np.clip(round(size / 2 - center_col), 0, size - width))
     field = np.zeros((size, size), dtype=np.float32)

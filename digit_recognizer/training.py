@@ -1,15 +1,19 @@
-"""Training: fit with the best weights kept, Ctrl-C tolerated, and the model saved atomically."""
+"""Training: compile with the architecture's recipe, fit with the best epoch kept and Ctrl-C
+tolerated, optionally several seeds averaged, and save the result atomically."""
 import datetime
 import json
 import math
-import platform
 import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from . import model as models
 from .config import NUM_CLASSES
 from .files import write_atomically
+from .inference import fingerprint, litert_path, metadata_path
 from .quiet_keras import keras, tf
 
 
@@ -33,30 +37,121 @@ class KeepBestWeights(keras.callbacks.Callback):
             self.best_weights = self.model.get_weights()
 
 
+class TimeEstimate(keras.callbacks.Callback):
+    """After the first epoch, say how long the whole run will take at the pace just measured."""
+
+    def __init__(self, total_epochs):
+        super().__init__()
+        self.total_epochs = total_epochs
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 0 and self.total_epochs > 1:
+            seconds = time.perf_counter() - self.started
+            print(f"First epoch took {seconds:.0f} s: about {format_duration(seconds * self.total_epochs)} "
+                  "for the whole run")
+
+
+@dataclass
+class TrainedModel:
+    model: object  # the single model, or the average of the ensemble's members
+    histories: list = field(default_factory=list)  # one Keras history dict per member
+    best_epochs: list = field(default_factory=list)  # 0-based best epoch per member
+    interrupted: bool = False
+    seconds: float = 0.0
+
+
 def seed_everything(seed):
     keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow generators
 
 
-def train(model, train_images, train_labels, val_images, val_labels, epochs, batch_size):
-    """Fit the model, restore its best epoch. Returns (history dict, best epoch, interrupted?)."""
+def distribution_strategy(name):
+    """TensorFlow's own engines: all local GPUs (or the CPU alone), or the workers named in TF_CONFIG."""
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if name == "multiworker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    return tf.distribute.get_strategy()  # the default: no distribution
+
+
+def expected_seconds(config, train_rows):
+    reference_rows = 33_600  # the shipped train.csv less its validation split
+    return config.recipe.seconds_per_epoch * train_rows / reference_rows * config.epochs * config.ensemble
+
+
+def train_models(config, train_images, train_labels, val_images, val_labels):
+    """Train ``config.ensemble`` models (seeds seed, seed+1, ...) and return them as one model."""
+    strategy = distribution_strategy(config.distribute)
+    steps_per_epoch = math.ceil(len(train_labels) / config.batch_size)
+    result = TrainedModel(model=None)
+    members = []
+    started = time.perf_counter()
+    for index in range(config.ensemble):
+        if config.ensemble > 1:
+            print(f"\nEnsemble member {index + 1} of {config.ensemble}")
+        seed_everything(config.seed + index)
+        with strategy.scope():
+            network = models.build_model(config.arch)
+            compile_model(network, config.recipe, steps_per_epoch, config.epochs)
+        if index == 0:
+            network.summary()
+        try:
+            history, best_epoch, interrupted = train(
+                network, train_images, train_labels, val_images, val_labels,
+                config.epochs, config.batch_size, config.recipe.early_stop_patience,
+            )
+        except TrainingInterrupted:
+            if not members:
+                raise
+            result.interrupted = True
+            break
+        members.append(network)
+        result.histories.append(history)
+        result.best_epochs.append(best_epoch)
+        if interrupted:
+            result.interrupted = True
+            break
+    result.seconds = time.perf_counter() - started
+    result.model = members[0] if len(members) == 1 else models.average(members)
+    return result
+
+
+def compile_model(network, recipe, steps_per_epoch, epochs):
+    learning_rate = recipe.learning_rate
+    if recipe.cosine_decay:
+        learning_rate = keras.optimizers.schedules.CosineDecay(
+            recipe.learning_rate, decay_steps=steps_per_epoch * epochs, alpha=0.01
+        )
+    network.compile(
+        optimizer=keras.optimizers.Adam(learning_rate), loss="categorical_crossentropy", metrics=["accuracy"]
+    )
+
+
+def train(network, train_images, train_labels, val_images, val_labels, epochs, batch_size, patience=None):
+    """Fit one model and restore its best epoch. Returns (history dict, best epoch, interrupted?)."""
     history = keras.callbacks.History()
     best = KeepBestWeights()
+    callbacks = [history, best, TimeEstimate(epochs)]
+    if patience is not None and patience < epochs:
+        callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience))
     interrupted = False
     try:
-        model.fit(
+        network.fit(
             train_images,
             one_hot(train_labels),
             validation_data=(val_images, one_hot(val_labels)),
             epochs=epochs,
             batch_size=batch_size,
-            callbacks=[history, best],
+            callbacks=callbacks,
             verbose=1 if sys.stdout.isatty() else 2,  # a progress bar only where it can redraw
         )
     except KeyboardInterrupt:
         interrupted = True
         if best.best_weights is None:
             raise TrainingInterrupted("interrupted before the first epoch finished; nothing was saved") from None
-    model.set_weights(best.best_weights)
+    network.set_weights(best.best_weights)
     return history.history, best.best_epoch, interrupted
 
 
@@ -64,27 +159,42 @@ def one_hot(labels):
     return keras.utils.to_categorical(labels, NUM_CLASSES).astype(np.float32)
 
 
+def format_duration(seconds):
+    return f"{seconds / 60:.1f} min" if seconds >= 90 else f"{seconds:.0f} s"
+
+
 def save_model(model, path, metadata):
-    """Write the model and its JSON metadata so that a crash never leaves a half-written file."""
+    """Write the model, its LiteRT copy and their metadata; a crash never leaves a half-written file.
+
+    The metadata records both files' fingerprints: predict.py uses the fast LiteRT copy only
+    when they match, so a copy left over from another run is never taken for this model.
+    """
     write_atomically(path, model.save)
+    fingerprints = {"keras": fingerprint(path)}
+    try:
+        write_atomically(litert_path(path), lambda tmp: model.export(tmp, format="litert", verbose=False))
+        fingerprints["litert"] = fingerprint(litert_path(path))
+    except Exception as error:  # the converter's failures vary; the .keras model is what matters
+        litert_path(path).unlink(missing_ok=True)
+        print(f"warning: no LiteRT copy ({type(error).__name__}: {error}); predict.py will use Keras",
+              file=sys.stderr)
+    metadata = {**metadata, "fingerprints": fingerprints}
     write_atomically(metadata_path(path), lambda tmp: tmp.write_text(json.dumps(metadata, indent=2) + "\n"))
 
 
-def metadata_path(model_path):
-    return Path(model_path).with_suffix(".json")
-
-
-def run_metadata(config, metrics, train_rows, val_rows, best_epoch, seconds, interrupted):
+def run_metadata(config, metrics, train_rows, val_rows, trained):
     return {
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "config": {key: str(value) if isinstance(value, Path) else value for key, value in vars(config).items()},
         "validation": metrics,
         "rows": {"train": int(train_rows), "validation": int(val_rows)},
-        "best_epoch": None if best_epoch is None else best_epoch + 1,
-        "interrupted": interrupted,
-        "training_seconds": round(seconds, 1),
+        "members": len(trained.histories),
+        "epochs_run": [len(history["loss"]) for history in trained.histories],
+        "best_epochs": [epoch + 1 for epoch in trained.best_epochs],
+        "interrupted": trained.interrupted,
+        "training_seconds": round(trained.seconds, 1),
         "versions": {
-            "python": platform.python_version(),
+            "python": sys.version.split()[0],
             "tensorflow": tf.__version__,
             "keras": keras.__version__,
             "numpy": np.__version__,

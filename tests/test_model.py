@@ -1,7 +1,14 @@
-"""The network as the project describes it."""
+"""The networks: the described simple CNN, the default, and ensembles of them."""
 import numpy as np
+import pytest
 
-from digit_recognizer.model import build_model
+from digit_recognizer import training
+from digit_recognizer.config import ARCHITECTURES, RECIPES
+from digit_recognizer.model import RandomAffine, average, build_model
+
+
+def random_images(count, seed=0):
+    return np.random.default_rng(seed).random((count, 28, 28, 1), dtype=np.float32)
 
 
 def test_simple_cnn_layers_are_exactly_as_described():
@@ -21,12 +28,46 @@ def test_simple_cnn_layers_are_exactly_as_described():
         for key, value in settings.items():
             assert tuple(config[key]) == value if isinstance(value, tuple) else config[key] == value
     assert model.input_shape == (None, 28, 28, 1)
-    assert model.loss == "categorical_crossentropy"
-    assert model.optimizer.__class__.__name__ == "Adam"
 
 
-def test_outputs_probabilities_for_each_image():
+def test_simple_recipe_is_adam_with_categorical_crossentropy():
     model = build_model("simple")
-    probabilities = model.predict(np.random.default_rng(0).random((5, 28, 28, 1), dtype=np.float32), verbose=0)
+    training.compile_model(model, RECIPES["simple"], steps_per_epoch=10, epochs=10)
+    assert model.loss == "categorical_crossentropy"
+    assert type(model.optimizer).__name__ == "Adam"
+    assert float(model.optimizer.learning_rate) == pytest.approx(1e-3)
+    assert (RECIPES["simple"].epochs, RECIPES["simple"].batch_size) == (10, 32)
+
+
+@pytest.mark.parametrize("arch", ARCHITECTURES)
+def test_each_architecture_outputs_probabilities(arch):
+    probabilities = build_model(arch).predict(random_images(5), verbose=0)
     assert probabilities.shape == (5, 10)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_augmentation_is_active_in_training_only():
+    layer = RandomAffine(seed=1)
+    images = np.zeros((8, 28, 28, 1), np.float32)
+    images[:, 8:20, 12:16] = 1.0  # a bar, so that any movement shows
+    np.testing.assert_array_equal(np.asarray(layer(images, training=False)), images)
+    distorted = np.asarray(layer(images, training=True))
+    assert distorted.shape == images.shape
+    assert not np.allclose(distorted, images)
+    assert not np.allclose(distorted[0], distorted[1])  # each image gets its own transform
+    # A distortion, not a flip: most of the bar's ink stays where it was.
+    overlap = (distorted * images).sum(axis=(1, 2, 3)) / images.sum(axis=(1, 2, 3))
+    assert overlap.min() > 0.3
+
+
+def test_default_model_is_deterministic_at_inference():
+    model = build_model("batchnorm")
+    images = random_images(4)
+    np.testing.assert_array_equal(model.predict(images, verbose=0), model.predict(images, verbose=0))
+
+
+def test_ensemble_averages_its_members():
+    members = [build_model("simple") for _ in range(3)]
+    images = random_images(4)
+    expected = np.mean([member.predict(images, verbose=0) for member in members], axis=0)
+    np.testing.assert_allclose(average(members).predict(images, verbose=0), expected, rtol=1e-5, atol=1e-7)

@@ -1,5 +1,6 @@
 """predict.py end to end: images, folders, JSON, Kaggle submissions and every bad input."""
 import json
+import re
 import subprocess
 import sys
 
@@ -37,21 +38,44 @@ def test_json_output_per_image(trained_model, digit_pictures, capsys):
     assert exit_code == 0 and err == ""
     results = [json.loads(line) for line in out.splitlines()]
     assert [r["file"] for r in results] == paths
-    model = inference.load_model(trained_model)
+    predictor = inference.load_predictor(trained_model, "keras")
     for result, path in zip(results, digit_pictures):
-        assert set(result) == {"file", "digit", "confidence", "probabilities"}
+        assert set(result) == {"file", "digit", "confidence", "probabilities", "unsure", "box"}
         assert len(result["probabilities"]) == 10 and sum(result["probabilities"]) == pytest.approx(1, abs=1e-4)
         assert result["digit"] == int(np.argmax(result["probabilities"]))
         assert result["confidence"] == pytest.approx(max(result["probabilities"]), abs=1e-6)
-        expected = inference.predict_probabilities(model, [imaging.prepare(imaging.load_image(path))])[0]
-        np.testing.assert_allclose(result["probabilities"], expected, atol=1e-5)
+        expected = predictor.predict(imaging.prepare(imaging.load_image(path)))[0]
+        np.testing.assert_allclose(result["probabilities"], expected, atol=1e-4)
+        assert result["unsure"] == (result["confidence"] < 0.7)
 
 
 def test_human_output_names_digit_confidence_and_runner_up(trained_model, digit_pictures, capsys):
     path = next(iter(digit_pictures))
-    exit_code, out, _ = run_predict(["--model", str(trained_model), str(path)], capsys)
+    exit_code, out, _ = run_predict(["--model", str(trained_model), "--min-confidence", "0", str(path)], capsys)
     assert exit_code == 0
-    assert out.startswith(f"{path}: ") and "% sure; runner-up " in out
+    assert re.fullmatch(rf"{re.escape(str(path))}: \d  \(\d+\.\d% sure; runner-up \d at \d+\.\d%\)\n", out)
+
+
+def test_low_confidence_is_reported_as_unsure_with_candidates(trained_model, digit_pictures, capsys):
+    path = next(iter(digit_pictures))
+    exit_code, out, _ = run_predict(["--model", str(trained_model), "--min-confidence", "1.01", str(path)], capsys)
+    assert exit_code == 0
+    assert re.fullmatch(rf"{re.escape(str(path))}: unsure - could be \d \(\d+%\), \d \(\d+%\), \d \(\d+%\)\n", out)
+
+
+def test_a_number_is_read_digit_by_digit(trained_model, mnist_digits, tmp_path, capsys):
+    from test_styles import number_picture
+
+    images, _ = mnist_digits
+    path = tmp_path / "number.png"
+    number_picture(images[:3]).save(path)
+    exit_code, out, _ = run_predict(["--model", str(trained_model), "--json", str(path)], capsys)
+    assert exit_code == 0
+    result = json.loads(out)
+    assert len(result["digits"]) == 3 and len(result["number"]) == 3
+    boxes = [d["box"] for d in result["digits"]]
+    assert boxes == sorted(boxes) and all(left < right for left, _, right, _ in boxes)
+    assert result["number"] == "".join("?" if d["unsure"] else str(d["digit"]) for d in result["digits"])
 
 
 def test_folder_argument_predicts_every_image(trained_model, digit_pictures, capsys):
@@ -116,9 +140,8 @@ def test_kaggle_submission(trained_model, train_frame, tmp_path, capsys):
     assert lines[0] == "ImageId,Label" and len(lines) == 51
     submission = pd.read_csv(output)
     assert submission["ImageId"].tolist() == list(range(1, 51))
-    model = inference.load_model(trained_model)
-    pixels = data.load_unlabelled_csv(test_csv)
-    expected = inference.predict_probabilities(model, data.to_model_input(pixels)).argmax(axis=1)
+    predictor = inference.load_predictor(trained_model, "keras")
+    expected = predictor.predict(data.to_model_input(data.load_unlabelled_csv(test_csv))).argmax(axis=1)
     np.testing.assert_array_equal(submission["Label"], expected)
 
 

@@ -10,7 +10,9 @@ from PIL import Image
 from conftest import ROOT
 
 import main
+import predict
 from digit_recognizer import data, inference, training
+from digit_recognizer.config import RECIPES
 from digit_recognizer.model import build_model
 from digit_recognizer.quiet_keras import keras
 
@@ -28,21 +30,28 @@ def test_training_run_saves_model_metadata_and_pictures(trained_model, train_fra
             image.verify()
             assert image.size[0] > 300
     metadata = json.loads(trained_model.with_suffix(".json").read_text())
-    assert metadata["rows"] == {"train": 320, "validation": 80}
+    assert metadata["rows"] == {"train": 360, "validation": 40}  # the default recipe holds out 10%
     assert metadata["config"]["epochs"] == 2 and metadata["config"]["seed"] == 42
-    assert 0.1 < metadata["validation"]["accuracy"] <= 1.0
-    assert metadata["best_epoch"] in (1, 2) and metadata["interrupted"] is False
+    assert metadata["config"]["arch"] == "batchnorm" and metadata["config"]["validation_split"] == 0.1
+    assert metadata["members"] == 1 and metadata["epochs_run"] == [2]
+    assert metadata["best_epochs"][0] in (1, 2) and metadata["interrupted"] is False
     assert metadata["versions"]["keras"] == keras.__version__
 
 
 def test_saved_model_reloads_and_predicts_as_recorded(trained_model, train_frame):
+    metadata = json.loads(trained_model.with_suffix(".json").read_text())
     pixels, labels = data.load_labelled_csv(trained_model.parent / "train.csv")
-    _, _, val_pixels, val_labels = data.split(pixels, labels, 0.2, seed=42)
-    model = inference.load_model(trained_model)
-    probabilities = inference.predict_probabilities(model, data.to_model_input(val_pixels))
+    _, _, val_pixels, val_labels = data.split(pixels, labels, metadata["config"]["validation_split"], seed=42)
+    predictor = inference.load_predictor(trained_model, "keras")
+    probabilities = predictor.predict(data.to_model_input(val_pixels))
     accuracy = float(np.mean(probabilities.argmax(axis=1) == val_labels))
-    recorded = json.loads(trained_model.with_suffix(".json").read_text())["validation"]["accuracy"]
-    assert accuracy == pytest.approx(recorded, abs=1e-6)
+    assert accuracy == pytest.approx(metadata["validation"]["accuracy"], abs=1e-6)
+
+
+def compiled(arch="simple"):
+    model = build_model(arch)
+    training.compile_model(model, RECIPES[arch], steps_per_epoch=4, epochs=5)
+    return model
 
 
 def tiny_problem(mnist_digits, rows=120):
@@ -55,7 +64,7 @@ def test_same_seed_gives_the_same_weights(mnist_digits):
     weights = []
     for _ in range(2):
         training.seed_everything(7)
-        model = build_model("simple")
+        model = compiled("batchnorm")
         training.train(model, images[:100], labels[:100], images[100:], labels[100:], epochs=1, batch_size=32)
         weights.append(model.get_weights())
     for first, second in zip(*weights):
@@ -74,7 +83,7 @@ def test_ctrl_c_keeps_the_best_epoch_so_far(mnist_digits, monkeypatch):
                 raise KeyboardInterrupt
 
     monkeypatch.setattr(training, "KeepBestWeights", RecordingBest)
-    model = build_model("simple")
+    model = compiled()
     history, best_epoch, interrupted = training.train(
         model, images[:100], labels[:100], images[100:], labels[100:], epochs=5, batch_size=32
     )
@@ -92,7 +101,38 @@ def test_ctrl_c_before_the_first_epoch_saves_nothing(mnist_digits, monkeypatch):
 
     monkeypatch.setattr(training, "KeepBestWeights", InterruptAtOnce)
     with pytest.raises(training.TrainingInterrupted, match="before the first epoch"):
-        training.train(build_model("simple"), images, labels, images, labels, epochs=1, batch_size=32)
+        training.train(compiled(), images, labels, images, labels, epochs=1, batch_size=32)
+
+
+def test_ensemble_is_saved_as_one_model_that_predict_py_uses(tmp_path, train_frame, capsys):
+    csv_path = tmp_path / "train.csv"
+    train_frame.to_csv(csv_path, index=False)
+    model_path = tmp_path / "ensemble.keras"
+    argv = ["--data", str(csv_path), "--model", str(model_path), "--epochs", "1", "--ensemble", "2", "--no-show"]
+    assert main.main(argv) == 0
+    assert json.loads(model_path.with_suffix(".json").read_text())["members"] == 2
+    ensemble = inference.load_predictor(model_path, "keras").model
+    members = [layer for layer in ensemble.layers if layer.name.startswith("member_")]
+    assert len(members) == 2
+    capsys.readouterr()
+    assert predict.run(predict.main, ["--model", str(model_path), "--json", str(ROOT / "my_digit.png")]) == 0
+    probabilities = json.loads(capsys.readouterr().out)["probabilities"]
+    from digit_recognizer import imaging
+
+    image = imaging.prepare(imaging.load_image(ROOT / "my_digit.png")).reshape(1, 28, 28, 1)
+    expected = np.mean([member.predict(image, verbose=0)[0] for member in members], axis=0)
+    np.testing.assert_allclose(probabilities, expected, atol=1e-5)
+
+
+def test_mirrored_strategy_trains_a_step_on_cpu(mnist_digits):
+    images, labels = tiny_problem(mnist_digits, rows=32)
+    strategy = training.distribution_strategy("mirrored")
+    assert type(strategy).__name__ == "MirroredStrategy" and strategy.num_replicas_in_sync >= 1
+    with strategy.scope():
+        model = compiled()
+    before = [w.copy() for w in model.get_weights()]
+    model.fit(images, training.one_hot(labels), batch_size=32, epochs=1, verbose=0)
+    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
 
 
 def test_failed_save_keeps_the_previous_model(tmp_path):
@@ -124,7 +164,7 @@ def test_main_py_rejects_a_bad_csv_with_one_line_and_exit_2(write_csv, train_fra
 
 def test_main_py_rejects_bad_flags(tmp_path):
     result = subprocess.run(
-        [sys.executable, "main.py", "--epochs", "0"], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "main.py", "--epochs", "-1"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 2
-    assert result.stderr.strip().endswith("--epochs must be at least 1, got 0")
+    assert result.stderr.strip().endswith("--epochs must be at least 1, got -1")

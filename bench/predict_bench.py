@@ -1,0 +1,137 @@
+"""Prediction benchmark: how fast predict.py answers, and how well it reads users' pictures.
+
+1. Cold single-image wall time of `python predict.py my_digit.png` (median of repeats), with the
+   fast LiteRT engine and with Keras, in one run; their ratio; peak memory of each.
+2. Images per second for a Kaggle `--csv` run over a 28,000-row test file.
+3. Accuracy on validation digits the model never trained on, raw and re-rendered in each of the
+   user-picture styles of tests/styles.py (photo, drawing, scan, board, ...).
+
+Needs a model trained by `python main.py`. Prints a table and writes bench/results/predict_bench.json.
+
+    python bench/predict_bench.py [--model digit_recognizer_model.keras] [--repeats 7] [--digits 300]
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from digit_recognizer import data, imaging, inference  # noqa: E402
+from styles import STYLES  # noqa: E402
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--model", type=Path, default=ROOT / "digit_recognizer_model.keras")
+    parser.add_argument("--image", type=Path, default=ROOT / "my_digit.png")
+    parser.add_argument("--test-csv", type=Path, default=ROOT.parent / "shared" / "data" / "test.csv",
+                        help="Kaggle test file for the --csv timing (made from train.csv if missing)")
+    parser.add_argument("--repeats", type=int, default=7, help="cold starts per engine")
+    parser.add_argument("--digits", type=int, default=300, help="validation digits per style")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "predict_bench.json")
+    return parser.parse_args()
+
+
+def timed_run(arguments):
+    """Wall seconds and peak RSS (MiB) of one `python predict.py ...` in a fresh process."""
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, str(ROOT / "predict.py"), *arguments], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"predict.py {' '.join(arguments)} failed: {child.stderr.read().decode()}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def cold_starts(args):
+    results = {}
+    for engine in ("litert", "keras"):
+        runs = [timed_run([str(args.image), "--model", str(args.model), "--engine", engine])
+                for _ in range(args.repeats)]
+        results[engine] = {"median_seconds": statistics.median(w for w, _ in runs),
+                           "runs_seconds": [round(w, 3) for w, _ in runs],
+                           "peak_rss_mib": max(m for _, m in runs)}
+    results["keras_over_litert"] = results["keras"]["median_seconds"] / results["litert"]["median_seconds"]
+    return results
+
+
+def kaggle_csv(args, scratch):
+    test_csv = args.test_csv
+    if not test_csv.is_file():
+        import pandas as pd
+
+        test_csv = scratch / "test.csv"
+        pd.read_csv(ROOT / "train.csv", nrows=28000).drop(columns="label").to_csv(test_csv, index=False)
+    rows = sum(1 for _ in open(test_csv)) - 1
+    wall, peak = timed_run(["--csv", str(test_csv), "--output", str(scratch / "submission.csv"),
+                            "--model", str(args.model)])
+    return {"rows": rows, "seconds": wall, "images_per_second": rows / wall, "peak_rss_mib": peak}
+
+
+def style_accuracy(args):
+    """Accuracy on the model's own validation digits (never trained on), raw and in each style."""
+    metadata = json.loads(inference.metadata_path(args.model).read_text())
+    pixels, labels = data.load_labelled_csv(ROOT / metadata["config"]["data"])
+    _, _, val_pixels, val_labels = data.split(pixels, labels, metadata["config"]["validation_split"],
+                                              metadata["config"]["seed"])
+    digits = val_pixels[: args.digits].reshape(-1, 28, 28)
+    truth = val_labels[: args.digits]
+    predictor = inference.load_predictor(args.model)
+    raw = float(np.mean(predictor.predict(digits / np.float32(255)).argmax(axis=1) == truth))
+    results = {"raw": raw}
+    for name, style in STYLES.items():
+        rng = np.random.default_rng(0)
+        prepared = np.stack([imaging.prepare(style(digit, rng)) for digit in digits])
+        results[name] = float(np.mean(predictor.predict(prepared).argmax(axis=1) == truth))
+        print(f"  {name:<24}{results[name]:8.2%}", flush=True)
+    return results
+
+
+def main():
+    args = parse_args()
+    if not args.model.is_file():
+        sys.exit(f"{args.model}: no model; train one first with `python main.py`")
+    with tempfile.TemporaryDirectory() as scratch:
+        cold = cold_starts(args)
+        csv = kaggle_csv(args, Path(scratch))
+    styles = style_accuracy(args)
+    report = {
+        "benchmark": "predict_bench",
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "model": str(args.model),
+        "cold_single_image": cold,
+        "kaggle_csv": csv,
+        "style_accuracy": styles,
+        "digits_per_style": args.digits,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+
+    print(f"\n{'cold single image':<28}{'median s':>10}{'peak MiB':>10}")
+    for engine in ("litert", "keras"):
+        print(f"  {engine:<26}{cold[engine]['median_seconds']:>10.3f}{cold[engine]['peak_rss_mib']:>10.0f}")
+    print(f"  keras / litert: {cold['keras_over_litert']:.1f}x slower")
+    print(f"\nKaggle --csv: {csv['rows']} rows in {csv['seconds']:.1f} s = {csv['images_per_second']:.0f} images/s, "
+          f"peak {csv['peak_rss_mib']:.0f} MiB")
+    print(f"\n{'style':<26}{'accuracy':>10}{'vs raw':>10}")
+    for name, accuracy in styles.items():
+        print(f"  {name:<24}{accuracy:>10.2%}{(accuracy - styles['raw']) * 100:>+9.2f}pp")
+    print(f"\nwrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

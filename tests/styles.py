@@ -1,0 +1,127 @@
+"""MNIST digits re-rendered the way users' pictures look: photos, drawings, scans, boards.
+
+Each style takes a 28x28 uint8 MNIST digit (white on black) and a NumPy random generator and
+returns a PIL image. Used by the tests and by bench/predict_bench.py.
+"""
+import io
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+
+def enlarge(digit, side):
+    """The digit's ink (0-1 float) at side x side pixels, smoothly interpolated."""
+    return np.asarray(Image.fromarray(digit).resize((side, side), Image.Resampling.BICUBIC), np.float32) / 255.0
+
+
+def on_page(ink, size, where, paper, ink_color):
+    """Put an ink map onto a page of colour ``paper`` at ``where``; returns float RGB (H, W, 3)."""
+    page_ink = np.zeros(size[::-1], np.float32)
+    top, left = where
+    page_ink[top : top + ink.shape[0], left : left + ink.shape[1]] = np.clip(ink, 0, 1)
+    paper = np.broadcast_to(np.asarray(paper, np.float32), (*size[::-1], 3))
+    return paper * (1 - page_ink[..., None]) + np.asarray(ink_color, np.float32) * page_ink[..., None]
+
+
+def to_image(rgb, jpeg_quality=None):
+    image = Image.fromarray((np.clip(rgb, 0, 1) * 255).astype(np.uint8))
+    if jpeg_quality:
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=jpeg_quality)
+        image = Image.open(io.BytesIO(buffer.getvalue()))
+    return image
+
+
+def phone_photo(digit, rng):
+    """Blue ballpoint on off-white paper, a shadow across the page, sensor noise, JPEG, off-centre."""
+    size = (1200, 900)
+    ink = enlarge(digit, 260)
+    where = (rng.integers(50, 900 - 310), rng.integers(50, 1200 - 310))
+    rows, cols = np.indices(size[::-1], dtype=np.float32)
+    light = 0.95 - 0.25 * cols / size[0] - 0.1 * rows / size[1]
+    paper = np.stack([light, light * 0.97, light * 0.9], axis=-1)
+    page = on_page(ink, size, where, 0, [0.1, 0.12, 0.4])
+    ink_mask = on_page(ink, size, where, 0, [1, 1, 1])
+    rgb = paper * (1 - ink_mask) + page
+    return to_image(rgb + rng.normal(0, 0.03, rgb.shape), jpeg_quality=75)
+
+
+def black_pen_small(digit, rng):
+    """A small black digit far off-centre in a large grey-tinted frame."""
+    ink = enlarge(digit, 120)
+    return to_image(on_page(ink, (1600, 1200), (900, 1300), [0.8, 0.82, 0.78], [0.05, 0.05, 0.05]))
+
+
+def transparent_drawing(digit, rng):
+    """Black strokes on a transparent canvas, as paint apps export them."""
+    alpha = (enlarge(digit, 400) * 255).astype(np.uint8)
+    rgba = np.zeros((400, 400, 4), np.uint8)
+    rgba[..., 3] = alpha
+    return Image.fromarray(rgba, mode="RGBA")
+
+
+def white_on_black_canvas(digit, rng):
+    return Image.fromarray((enlarge(digit, 280) * 255).astype(np.uint8)).convert("RGB")
+
+
+def thick_marker(digit, rng):
+    """A fat marker: strokes about twice MNIST's width."""
+    ink = Image.fromarray((enlarge(digit, 300) * 255).astype(np.uint8)).filter(ImageFilter.MaxFilter(13))
+    return to_image(on_page(np.asarray(ink, np.float32) / 255, (300, 300), (0, 0), 1.0, 0.0))
+
+
+def fine_pen_scan(digit, rng):
+    """A 300 dpi scan of a thin pen: a big picture with hairline strokes."""
+    hairline = np.clip((enlarge(digit, 900) - 0.9) / 0.1, 0, 1)  # only the core of each stroke
+    return to_image(on_page(hairline, (1400, 1400), (250, 250), 0.97, 0.1))
+
+
+def touching_edge(digit, rng):
+    """A digit cropped so tightly that it touches the frame."""
+    rows = np.flatnonzero(digit.max(axis=1) > 0)
+    cols = np.flatnonzero(digit.max(axis=0) > 0)
+    tight = digit[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    ink = np.asarray(Image.fromarray(tight).resize((tight.shape[1] * 10, tight.shape[0] * 10),
+                                                    Image.Resampling.BICUBIC), np.float32) / 255
+    return to_image(on_page(ink, ink.shape[::-1], (0, 0), 1.0, 0.0))
+
+
+def hand_drawn_28(digit, rng):
+    """A 28x28 drawing, dark on light."""
+    return Image.fromarray(255 - digit)
+
+
+def chalk_on_board(digit, rng):
+    """White chalk on a dark green board: light ink, dark noisy background."""
+    ink = enlarge(digit, 300) * rng.uniform(0.7, 1.0, (300, 300))
+    rgb = on_page(ink, (500, 400), (50, 100), [0.15, 0.25, 0.18], [0.9, 0.9, 0.88])
+    return to_image(rgb + rng.normal(0, 0.03, rgb.shape))
+
+
+def faint_pencil(digit, rng):
+    """Light grey pencil on white: little contrast."""
+    return to_image(on_page(enlarge(digit, 250), (400, 400), (80, 60), 0.95, 0.6) + rng.normal(0, 0.01, (400, 400, 3)))
+
+
+def specks_and_stray_line(digit, rng):
+    """Dust specks around the digit and a line running in from the paper's edge."""
+    rgb = on_page(enlarge(digit, 250), (600, 500), (120, 170), 1.0, 0.0)
+    for _ in range(25):
+        r, c = rng.integers(0, 500), rng.integers(0, 600)
+        rgb[r : r + 3, c : c + 3] = 0.2
+    rgb[470:476, 0:260] = 0.1  # a stray line from the left edge, below the digit
+    return to_image(rgb)
+
+
+def slightly_rotated(digit, rng):
+    """The paper turned by a few degrees."""
+    image = Image.fromarray(255 - enlarge(digit, 300).__mul__(255).astype(np.uint8))
+    return image.rotate(float(rng.uniform(-8, 8)), resample=Image.Resampling.BICUBIC, fillcolor=255)
+
+
+STYLES = {
+    style.__name__: style
+    for style in (phone_photo, black_pen_small, transparent_drawing, white_on_black_canvas, thick_marker,
+                  fine_pen_scan, touching_edge, hand_drawn_28, chalk_on_board, faint_pencil,
+                  specks_and_stray_line, slightly_rotated)
+}
