@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
 
 from .cli import InputError
 from .config import IMAGE_SIZE, NUM_CLASSES, NUM_PIXELS
@@ -39,6 +38,8 @@ def to_model_input(pixels):
 
 def split(pixels, labels, validation_fraction, seed):
     """Stratified train/validation split: (train_pixels, train_labels, val_pixels, val_labels)."""
+    from sklearn.model_selection import train_test_split  # here, not at the top: predict.py --csv skips it
+
     try:
         train_x, val_x, train_y, val_y = train_test_split(
             pixels, labels, test_size=validation_fraction, stratify=labels, random_state=seed

@@ -77,8 +77,7 @@ def distribution_strategy(name):
 
 
 def expected_seconds(config, train_rows):
-    reference_rows = 33_600  # the shipped train.csv less its validation split
-    return config.recipe.seconds_per_epoch * train_rows / reference_rows * config.epochs * config.ensemble
+    return config.recipe.seconds_per_10k_images * train_rows / 10_000 * config.epochs * config.ensemble
 
 
 def train_models(config, train_images, train_labels, val_images, val_labels):

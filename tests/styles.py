@@ -72,7 +72,7 @@ def thick_marker(digit, rng):
 
 def fine_pen_scan(digit, rng):
     """A 300 dpi scan of a thin pen: a big picture with hairline strokes."""
-    hairline = np.clip((enlarge(digit, 900) - 0.9) / 0.1, 0, 1)  # only the core of each stroke
+    hairline = np.clip((enlarge(digit, 900) - 0.75) / 0.25, 0, 1)  # only the core of each stroke
     return to_image(on_page(hairline, (1400, 1400), (250, 250), 0.97, 0.1))
 
 

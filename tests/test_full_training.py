@@ -10,6 +10,7 @@ from conftest import ROOT
 @pytest.mark.slow
 def test_simple_cnn_reaches_its_expected_validation_accuracy(tmp_path):
     model_path = tmp_path / "digit_recognizer_model.keras"
-    assert main.main(["--data", str(ROOT / "train.csv"), "--model", str(model_path), "--no-show"]) == 0
+    argv = ["--arch", "simple", "--data", str(ROOT / "train.csv"), "--model", str(model_path), "--no-show"]
+    assert main.main(argv) == 0
     accuracy = json.loads(model_path.with_suffix(".json").read_text())["validation"]["accuracy"]
     assert accuracy >= 0.983
