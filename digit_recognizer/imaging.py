@@ -23,7 +23,8 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".ti
 WORK_SIDE = 1024  # pictures are analysed at most this large (longer side): detail enough, and fast
 MIN_CONTRAST = 0.15  # ink-to-background contrast (0-1 scale) below which there is only noise
 SPECK_SHARE = 0.03  # ink blobs smaller than this share of the largest blob are dust...
-FRAGMENT_SHARE = 0.005  # ...unless they lie within the digits' extent and are at least this big
+FRAGMENT_SHARE = 0.005  # ...unless they lie near the digits' extent and are at least this big
+FRAGMENT_MARGIN = 0.25  # "near": within this share of the digits' height around their box
 MIN_HEIGHT_SHARE = 0.4  # a separate mark shorter than this share of the tallest one is not a digit
 MNIST_STROKE = 2.8  # median stroke width of MNIST digits in 28x28 pixels (area / half perimeter)
 DETAIL = 4  # strokes are measured and adjusted with the digit DETAIL times its final size
@@ -218,9 +219,11 @@ def significant_blobs(mask):
         return blob.top == 0 or blob.left == 0 or blob.bottom == height or blob.right == width
 
     kept = [b for b in blobs if b.area >= SPECK_SHARE * largest.area and (b is largest or not touches_edge(b))]
-    # Pieces of a broken stroke (a faint or scratchy line) lie within the digits' extent: keep those.
-    top, left = min(b.top for b in kept), min(b.left for b in kept)
-    bottom, right = max(b.bottom for b in kept), max(b.right for b in kept)
+    # Pieces of a broken stroke (a faint or scratchy line, a 5's bar) lie within or just beside the
+    # digits' extent: keep those.
+    margin = FRAGMENT_MARGIN * (max(b.bottom for b in kept) - min(b.top for b in kept))
+    top, left = min(b.top for b in kept) - margin, min(b.left for b in kept) - margin
+    bottom, right = max(b.bottom for b in kept) + margin, max(b.right for b in kept) + margin
     kept += [
         b for b in blobs
         if FRAGMENT_SHARE * largest.area <= b.area < SPECK_SHARE * largest.area
