@@ -41,6 +41,7 @@ RECIPES = {
                         early_stop_patience=5, seconds_per_10k_images=12.5),
 }
 ARCHITECTURES = tuple(RECIPES)
+ENGINES = ("auto", "litert", "keras")  # how predict.py runs the model (see inference.load_predictor)
 DEFAULT_ARCH = "batchnorm"
 
 # Images larger than this are refused before decoding (decompression bombs).
@@ -100,7 +101,7 @@ class PredictConfig:
     min_confidence: float = option(0.7, "below this confidence a digit is reported as unsure, with its candidates")
     single: bool = option(False, "read each picture as one digit, even when it holds several separate marks")
     engine: str = option("auto", "auto: the fast LiteRT copy when it matches the model, else Keras",
-                         choices=("auto", "litert", "keras"))
+                         choices=ENGINES)
 
     def __post_init__(self):
         _require_positive(batch_size=self.batch_size)

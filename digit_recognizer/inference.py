@@ -16,9 +16,6 @@ import numpy as np
 from .cli import InputError
 from .config import IMAGE_SIZE
 
-ENGINES = ("auto", "litert", "keras")
-
-
 def litert_path(model_path):
     return Path(model_path).with_suffix(".tflite")
 
@@ -43,6 +40,8 @@ def load_predictor(model_path, engine="auto"):
                 return LiteRTPredictor(litert_path(model_path))
             except ImportError:
                 reason = "the ai-edge-litert package is not installed"
+            except (ValueError, RuntimeError) as error:  # the runtime refused the file
+                reason = f"LiteRT could not load it ({error})"
         if engine == "litert":
             raise InputError(f"{model_path}: cannot use the LiteRT engine: {reason}")
     return KerasPredictor(model_path)
