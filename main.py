@@ -17,7 +17,7 @@ def main(argv=None):
     print(f"Reading {config.data} ...")
     pixels, labels = data.load_labelled_csv(config.data)
     # TensorFlow takes seconds to load: only now that the flags and the data are known to be good.
-    from digit_recognizer import evaluation, inference, plots, training
+    from digit_recognizer import evaluation, plots, training
 
     if config.limit:
         pixels, labels = pixels[: config.limit], labels[: config.limit]
@@ -49,8 +49,8 @@ def main(argv=None):
 
     # Save
     metadata = training.run_metadata(config, result.metrics(), len(train_labels), len(val_labels), trained)
-    training.save_model(trained.model, config.model, metadata)
-    print(f"Saved {config.model}, {inference.litert_path(config.model)} and {inference.metadata_path(config.model)}")
+    saved = training.save_model(trained.model, config.model, metadata)
+    print("Saved " + ", ".join(map(str, saved)))
 
     history_figure = plots.history_figure(trained.histories[0])  # the first member's, for ensembles
     folder = config.model.parent

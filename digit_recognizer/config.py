@@ -72,10 +72,9 @@ class TrainConfig:
     show: bool = option(True, "show the training-history plot in a window when a display is available")
 
     def __post_init__(self):
-        recipe = RECIPES[self.arch]
-        self.epochs = self.epochs or recipe.epochs
-        self.batch_size = self.batch_size or recipe.batch_size
-        self.validation_split = self.validation_split or recipe.validation_split
+        self.epochs = self.epochs or self.recipe.epochs
+        self.batch_size = self.batch_size or self.recipe.batch_size
+        self.validation_split = self.validation_split or self.recipe.validation_split
         _require_positive(epochs=self.epochs, batch_size=self.batch_size, ensemble=self.ensemble)
         if self.limit < 0:
             raise ValueError("--limit must be 0 (all rows) or a positive number of rows")

@@ -163,7 +163,9 @@ def format_duration(seconds):
 
 
 def save_model(model, path, metadata):
-    """Write the model, its LiteRT copy and their metadata; a crash never leaves a half-written file.
+    """Write the model, its LiteRT copy and their metadata; return the paths written.
+
+    A crash never leaves a half-written file.
 
     The metadata records both files' fingerprints: predict.py uses the fast LiteRT copy only
     when they match, so a copy left over from another run is never taken for this model.
@@ -179,6 +181,7 @@ def save_model(model, path, metadata):
               file=sys.stderr)
     metadata = {**metadata, "fingerprints": fingerprints}
     write_atomically(metadata_path(path), lambda tmp: tmp.write_text(json.dumps(metadata, indent=2) + "\n"))
+    return [path, *([litert_path(path)] if "litert" in fingerprints else []), metadata_path(path)]
 
 
 def run_metadata(config, metrics, train_rows, val_rows, trained):
