@@ -88,22 +88,38 @@ class TrainConfig:
 
 
 @dataclass
-class PredictConfig:
-    images: list = option(None, "image files or folders (PNG, JPG, ...)", nargs="*", positional=True)
+class ReadingConfig:
+    """What predict.py and the app share: the model, and how a picture is read."""
+
     model: Path = option(MODEL_PATH, "trained model to use")
+    min_confidence: float = option(0.7, "below this confidence a digit is reported as unsure, with its candidates")
+    single: bool = option(False, "read each picture as one digit, even when it holds several separate marks")
+    engine: str = option("auto", "auto: the fast LiteRT copy when it matches the model, else Keras",
+                         choices=ENGINES)
+
+
+@dataclass
+class PredictConfig(ReadingConfig):
+    images: list = option(None, "image files or folders (PNG, JPG, ...)", nargs="*", positional=True)
     json: bool = option(False, "print one JSON object per image instead of text")
     show: bool = option(False, "show each image beside the 28x28 the model sees")
     save_preview: Path = option(None, "save that side-by-side preview to this PNG file")
     csv: Path = option(None, "predict a Kaggle-format test CSV (pixel0..pixel783) instead of images")
     output: Path = option(Path("submission.csv"), "with --csv: where to write ImageId,Label")
     batch_size: int = option(1024, "prediction batch size")
-    min_confidence: float = option(0.7, "below this confidence a digit is reported as unsure, with its candidates")
-    single: bool = option(False, "read each picture as one digit, even when it holds several separate marks")
-    engine: str = option("auto", "auto: the fast LiteRT copy when it matches the model, else Keras",
-                         choices=ENGINES)
 
     def __post_init__(self):
         _require_positive(batch_size=self.batch_size)
+
+
+@dataclass
+class AppConfig(ReadingConfig):
+    host: str = option("127.0.0.1", "address to serve on; 0.0.0.0 opens the app to other machines (no password)")
+    port: int = option(7860, "port to serve on")
+
+    def __post_init__(self):
+        if not 0 < self.port < 65536:
+            raise ValueError(f"--port must be between 1 and 65535, got {self.port}")
 
 
 def _require_positive(**values):

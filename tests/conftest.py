@@ -52,3 +52,11 @@ def mnist_digits(train_frame):
     """(images uint8 (N, 28, 28), labels) from the shipped data."""
     pixels = train_frame.drop(columns="label").to_numpy(np.uint8)
     return pixels.reshape(-1, 28, 28), train_frame["label"].to_numpy()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Let fixtures see whether the test failed (the browser tests then take a screenshot)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)

@@ -1,0 +1,144 @@
+"""The draw-a-digit web app: a Gradio page over the same image preparation and inference as predict.py.
+
+Everything is served from this machine: Gradio's telemetry and version check are switched off
+before it is imported, and its page loads no fonts or scripts from elsewhere, so the app works
+offline.
+"""
+import os
+import threading
+from pathlib import Path
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+import numpy as np
+from PIL import Image
+
+from . import imaging, inference
+from .cli import InputError
+
+FIELD_ZOOM = 8  # each 28x28 field is shown 8x larger, pixels kept sharp
+CANVAS_SIDE = 400  # drawing canvas, in its own pixels
+BRUSH_SIZE = 24  # about MNIST's stroke-to-height ratio for a digit drawn across most of the canvas
+MAX_UPLOAD = "40mb"
+# Gradio's sketchpad opens with no tool chosen ("select the draw tool to start"); this picks the
+# brush (the toolbox's first tool, whatever the page's language) as soon as the toolbox appears.
+SELECT_BRUSH = """() => {
+    const pick = () => {
+        const brush = document.querySelector("#sketchpad button[aria-label=Brush], #sketchpad button.quite-round");
+        brush ? brush.click() : setTimeout(pick, 100);
+    };
+    pick();
+}"""
+WELCOME = "Draw a digit - or a whole number - and press **Read**, or upload a photo of your handwriting."
+
+
+class Reader:
+    """Reads pictures with the trained model, loading it on first use.
+
+    A missing model is not fatal: the page says how to train one, and the next request
+    picks up a model trained in the meantime.
+    """
+
+    def __init__(self, config):
+        self.config = config
+        self._predictor = None
+        self._lock = threading.Lock()  # one inference at a time: the LiteRT interpreter is not thread-safe
+
+    def load(self):
+        """The predictor; InputError (saying how to train one) when there is no usable model."""
+        if self._predictor is None:
+            self._predictor = inference.load_predictor(self.config.model, self.config.engine)
+        return self._predictor
+
+    def problem(self):
+        """None when the model is ready; otherwise what is wrong and how to fix it."""
+        try:
+            self.load()
+        except InputError as error:
+            return str(error)
+        return None
+
+    def read(self, image, name):
+        """Read a PIL image: (label for the bars, the 28x28 fields the model saw, a sentence)."""
+        try:
+            digits = imaging.find_digits(image, separate=not self.config.single)
+            with self._lock:
+                probabilities = self.load().predict(np.stack([digit.pixels for digit in digits]))
+        except InputError as error:
+            return failure(str(error))
+        reading = inference.Reading(name, [
+            inference.DigitPrediction(p, self.config.min_confidence, digit.box) for p, digit in zip(probabilities, digits)
+        ])
+        return bars(reading), fields_image(digits), reading.describe()
+
+    def read_drawing(self, sketch):
+        """The sketchpad's value (a dict holding the flattened RGBA drawing as 'composite')."""
+        drawing = None if sketch is None else sketch.get("composite")
+        if drawing is None:
+            return failure("no digit found (the drawing is empty)")
+        return self.read(Image.fromarray(np.asarray(drawing, dtype=np.uint8)), "Your drawing")
+
+    def read_upload(self, path):
+        if path is None:
+            return failure("no picture uploaded")
+        name = Path(path).name
+        try:
+            image = imaging.load_image(path)
+        except InputError as error:  # name the file as the user knows it, not Gradio's temporary copy
+            return failure(str(error).replace(str(path), name))
+        return self.read(image, name)
+
+
+def failure(message):
+    return None, None, f"**Could not read it:** {message}"
+
+
+def bars(reading):
+    """Gradio Label data: a digit's top 3 candidates, or a number with its least sure digit's confidence."""
+    if len(reading.digits) == 1:
+        digit = reading.digits[0]
+        return {str(d): float(digit.probabilities[d]) for d in digit.ranking[:3]}
+    return {reading.number: min(d.confidence for d in reading.digits)}
+
+
+def fields_image(digits):
+    fields = np.hstack([digit.pixels for digit in digits])
+    image = Image.fromarray(np.round(fields * 255).astype(np.uint8))
+    return image.resize((image.width * FIELD_ZOOM, image.height * FIELD_ZOOM), Image.Resampling.NEAREST)
+
+
+def build_app(reader):
+    import gradio as gr
+
+    problem = reader.problem()
+    greeting = f"**No model yet:** {problem}. Then reload this page." if problem else WELCOME
+
+    with gr.Blocks(title="Digit Recognizer", analytics_enabled=False) as app:
+        gr.Markdown("# Digit Recognizer")
+        with gr.Row():
+            with gr.Column():
+                with gr.Tab("Draw"):
+                    sketchpad = gr.Sketchpad(
+                        type="numpy", image_mode="RGBA", canvas_size=(CANVAS_SIDE, CANVAS_SIDE), layers=False,
+                        transforms=(), label="Draw here", elem_id="sketchpad",
+                        brush=gr.Brush(default_size=BRUSH_SIZE, colors=["#000000"], color_mode="fixed"),
+                    )
+                    with gr.Row():
+                        read_button = gr.Button("Read", variant="primary", elem_id="read")
+                        clear_button = gr.ClearButton(value="Clear", elem_id="clear")
+                with gr.Tab("Upload", elem_id="upload-tab"):
+                    upload = gr.File(label="A photo, scan or drawing (PNG, JPG, ...)", file_types=["image"],
+                                     type="filepath", elem_id="upload")
+            with gr.Column():
+                message = gr.Markdown(greeting, elem_id="message")
+                prediction = gr.Label(num_top_classes=3, label="Prediction", elem_id="prediction")
+                seen = gr.Image(label="What the model saw (28x28 each)", type="pil", interactive=False,
+                                elem_id="seen")
+        app.load(None, None, None, js=SELECT_BRUSH)
+        outputs = [prediction, seen, message]
+        read_button.click(reader.read_drawing, sketchpad, outputs)
+        sketchpad.input(reader.read_drawing, sketchpad, outputs, trigger_mode="always_last", show_progress="hidden")
+        upload.upload(reader.read_upload, upload, outputs)
+        clear_button.add([sketchpad, prediction, seen])
+        clear_button.click(lambda: WELCOME, None, message)
+    return app

@@ -1,0 +1,100 @@
+"""The web app's reading functions, without a browser: what the page is given to show."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import ROOT
+from digit_recognizer import imaging, inference, webapp
+from digit_recognizer.config import AppConfig
+from styles import phone_photo, transparent_drawing
+
+
+@pytest.fixture
+def reader(trained_model):
+    return webapp.Reader(AppConfig(model=trained_model))
+
+
+def sketch(image):
+    """The value Gradio's sketchpad hands over: the flattened RGBA drawing under 'composite'."""
+    return {"background": None, "layers": [], "composite": np.asarray(image.convert("RGBA"))}
+
+
+def test_a_drawing_is_read_like_predict_py_reads_it(reader, trained_model, mnist_digits):
+    images, _ = mnist_digits
+    drawing = transparent_drawing(images[0], np.random.default_rng(0))
+    bars, seen, message = reader.read_drawing(sketch(drawing))
+
+    expected = inference.load_predictor(trained_model).predict(imaging.prepare(drawing))[0]
+    ranking = np.argsort(expected)[::-1][:3]
+    assert list(bars) == [str(d) for d in ranking]
+    assert np.allclose(list(bars.values()), expected[ranking], atol=1e-5)
+    assert message.startswith(f"Your drawing: ") and (str(ranking[0]) in message or "unsure" in message)
+    assert seen.size == (28 * webapp.FIELD_ZOOM, 28 * webapp.FIELD_ZOOM)
+    shown = np.asarray(seen.resize((28, 28), Image.Resampling.NEAREST), np.float32) / 255
+    assert np.abs(shown - imaging.prepare(drawing)).max() < 1 / 255 + 1e-6
+
+
+def test_a_drawn_number_is_read_digit_by_digit(reader, mnist_digits):
+    from test_styles import number_picture
+
+    images, _ = mnist_digits
+    bars, seen, message = reader.read_drawing(sketch(number_picture(images[:3])))
+    (number, confidence), = bars.items()
+    assert len(number) == 3 and 0 < confidence <= 1
+    assert seen.size == (3 * 28 * webapp.FIELD_ZOOM, 28 * webapp.FIELD_ZOOM)
+    assert message.startswith(f"Your drawing: {number}  (")
+
+
+def test_an_empty_drawing_gets_a_message_not_a_crash(reader):
+    blank = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    assert reader.read_drawing(sketch(blank)) == (None, None, "**Could not read it:** no digit found (the image is blank)")
+    assert reader.read_drawing(None)[2] == "**Could not read it:** no digit found (the drawing is empty)"
+
+
+def test_an_uploaded_photo_is_read_and_named(reader, mnist_digits, tmp_path):
+    images, _ = mnist_digits
+    path = tmp_path / "my seven.jpg"
+    phone_photo(images[1], np.random.default_rng(1)).save(path)
+    bars, seen, message = reader.read_upload(str(path))
+    assert len(bars) == 3 and seen is not None
+    assert message.startswith("my seven.jpg: ")
+
+
+def test_bad_uploads_get_one_friendly_line_naming_the_file(reader, tmp_path, monkeypatch):
+    not_an_image = tmp_path / "notes.png"
+    not_an_image.write_text("shopping list")
+    assert reader.read_upload(str(not_an_image)) == (
+        None, None, "**Could not read it:** notes.png: not an image file Pillow can read")
+
+    monkeypatch.setattr(imaging, "MAX_IMAGE_PIXELS", 100 * 100)
+    huge = tmp_path / "huge.png"
+    Image.new("L", (200, 200), 255).save(huge)
+    assert reader.read_upload(str(huge))[2] == (
+        "**Could not read it:** huge.png: 200x200 pixels is too large (limit 10,000 pixels)")
+
+
+def test_without_a_model_the_page_says_how_to_train_one(tmp_path, mnist_digits):
+    images, _ = mnist_digits
+    reader = webapp.Reader(AppConfig(model=tmp_path / "none.keras"))
+    _, _, message = reader.read_drawing(sketch(transparent_drawing(images[0], np.random.default_rng(0))))
+    assert "no trained model found; train one first with `python main.py`" in message
+    app = webapp.build_app(reader)  # builds the page instead of crashing
+    greeting = next(block.value for block in app.blocks.values() if getattr(block, "elem_id", None) == "message")
+    assert greeting.startswith("**No model yet:**") and "python main.py" in greeting
+
+
+def test_app_py_help_names_its_flags():
+    result = subprocess.run([sys.executable, str(ROOT / "app.py"), "--help"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0
+    assert "--port" in result.stdout and "127.0.0.1" in result.stdout and "--model" in result.stdout
+
+
+def test_a_bad_port_is_refused_before_starting():
+    result = subprocess.run([sys.executable, str(ROOT / "app.py"), "--port", "70000"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 2
+    assert "--port must be between 1 and 65535, got 70000" in result.stderr

@@ -1,0 +1,176 @@
+"""The web app end to end: `python app.py` serving, headless Chromium drawing and uploading.
+
+Needs Debian's chromium (`.ci/run` installs it) and the playwright package, which drives that
+browser; playwright's own browser download is never used. Outside CI the tests skip when the
+browser is missing; in CI they fail. A failing test leaves failure.png in its temporary folder.
+Set APP_SCREENSHOT=docs/app.png to keep a screenshot of the drawing test for the README.
+"""
+import collections
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from styles import phone_photo
+
+CHROMIUM = "/usr/bin/chromium"
+# As root in a sandboxed machine with no internet: no sandbox, no GPU, no background connections.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CAPABLE_ROWS = 3000  # enough for a model that reads a clear 1 or 7 reliably, in seconds
+
+
+Server = collections.namedtuple("Server", "url port")
+
+
+def require_browser():
+    missing = None if os.path.exists(CHROMIUM) else f"{CHROMIUM} is not installed"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = "the playwright package is not installed"
+    if missing and os.environ.get("CI"):
+        pytest.fail(f"browser test cannot run in CI: {missing}")
+    if missing:
+        pytest.skip(missing)
+
+
+@pytest.fixture(scope="module")
+def capable_model(tmp_path_factory):
+    """The simple CNN trained for 2 epochs on 3,000 rows: ~95% accurate, so clear digits are read right."""
+    import pandas as pd
+
+    import main
+
+    folder = tmp_path_factory.mktemp("capable")
+    frame = pd.read_csv(ROOT / "train.csv", nrows=CAPABLE_ROWS + 1000)
+    frame[:CAPABLE_ROWS].to_csv(folder / "train.csv", index=False)
+    model_path = folder / "digit_recognizer_model.keras"
+    assert main.main(["--data", str(folder / "train.csv"), "--arch", "simple", "--epochs", "2",
+                      "--model", str(model_path), "--no-show"]) == 0
+    return model_path, frame[CAPABLE_ROWS:]
+
+
+@pytest.fixture(scope="module")
+def app_server(capable_model):
+    require_browser()
+    with socket.socket() as probe:  # a free loopback port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py"), "--model", str(capable_model[0]), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+    )
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True).start()
+    output = []
+    try:
+        while not any("is running at" in line for line in output):
+            output.append(lines.get(timeout=120))
+        yield Server(f"http://127.0.0.1:{port}/", port)
+    except queue.Empty:
+        pytest.fail("app.py did not start:\n" + "".join(output))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture
+def page(app_server, request, tmp_path):
+    """A fresh page of the app in headless Chromium; records any request that leaves this machine."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.outside_requests = []
+        page.on("request", lambda r: page.outside_requests.append(r.url)
+                if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+        page.goto(app_server.url)
+        page.wait_for_selector("#sketchpad canvas")
+        yield page
+        if request.node.report_call.failed:
+            page.screenshot(path=tmp_path / "failure.png", full_page=True)
+            print(f"screenshot of the failure: {tmp_path / 'failure.png'}")
+        browser.close()
+
+
+def draw(page, strokes):
+    """Drag the mouse along each stroke; points are fractions (x, y) of the drawing area."""
+    box = page.locator("#sketchpad canvas").first.bounding_box()
+    side = min(box["width"], box["height"]) * 0.6
+    left, top = box["x"] + (box["width"] - side) / 2, box["y"] + (box["height"] - side) / 2
+    for stroke in strokes:
+        points = [(left + x * side, top + y * side) for x, y in stroke]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            for step in range(1, 11):
+                page.mouse.move(x0 + (x1 - x0) * step / 10, y0 + (y1 - y0) * step / 10)
+        page.mouse.up()
+
+
+def predicted_label(page, message_start):
+    page.wait_for_function(
+        "start => document.querySelector('#message').innerText.startsWith(start)", arg=message_start
+    )
+    return page.locator("#prediction [data-testid=label-output-value]").inner_text()
+
+
+def test_a_drawn_1_is_read_as_1(page):
+    draw(page, [[(0.5, 0.05), (0.5, 0.95)]])
+    page.click("#read")
+    assert predicted_label(page, "Your drawing:") == "1"
+    assert page.locator("#seen img").count() == 1  # the 28x28 the model saw is shown
+    assert page.outside_requests == []  # offline: nothing fetched from elsewhere
+
+
+def test_a_drawn_7_is_read_as_7(page):
+    draw(page, [[(0.1, 0.05), (0.9, 0.05), (0.4, 0.95)]])
+    page.click("#read")
+    assert predicted_label(page, "Your drawing:") == "7"
+    screenshot = os.environ.get("APP_SCREENSHOT")
+    if screenshot:
+        page.locator("#seen img").wait_for()
+        page.screenshot(path=screenshot, clip={"x": 0, "y": 0, "width": 1200, "height": 600})
+
+
+def test_an_uploaded_photo_is_read(page, capable_model, tmp_path):
+    _, unseen = capable_model
+    seven = unseen[unseen["label"] == 7].drop(columns="label").to_numpy(np.uint8)[0].reshape(28, 28)
+    path = tmp_path / "photo_of_a_7.jpg"
+    phone_photo(seven, np.random.default_rng(7)).save(path)
+    page.get_by_role("tab", name="Upload").click()
+    page.set_input_files("#upload input[type=file]", str(path))
+    assert predicted_label(page, "photo_of_a_7.jpg:") == "7"
+
+
+def test_a_file_that_is_not_an_image_gets_a_message_in_the_page(page, tmp_path):
+    path = tmp_path / "notes.png"
+    path.write_text("shopping list")
+    page.get_by_role("tab", name="Upload").click()
+    page.set_input_files("#upload input[type=file]", str(path))
+    page.wait_for_function("() => document.querySelector('#message').innerText.startsWith('Could not read it')")
+    assert page.locator("#message").inner_text() == "Could not read it: notes.png: not an image file Pillow can read"
+
+
+def test_reading_an_empty_pad_says_so(page):
+    page.click("#read")
+    page.wait_for_function("() => document.querySelector('#message').innerText.startsWith('Could not read it')")
+    assert "no digit found" in page.locator("#message").inner_text()
+
+
+def test_a_busy_port_gets_one_line_and_exit_code_2(app_server, capable_model):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "--model", str(capable_model[0]), "--port", str(app_server.port)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: cannot serve on 127.0.0.1:{app_server.port} (")
+    assert result.stderr.strip().endswith("choose another --port") and "Traceback" not in result.stderr
