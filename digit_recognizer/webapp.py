@@ -4,6 +4,7 @@ Everything is served from this machine: Gradio's telemetry and version check are
 before it is imported, and its page loads no fonts or scripts from elsewhere, so the app works
 offline.
 """
+import functools
 import os
 import threading
 from pathlib import Path
@@ -20,14 +21,21 @@ FIELD_ZOOM = 8  # each 28x28 field is shown 8x larger, pixels kept sharp
 CANVAS_SIDE = 400  # drawing canvas, in its own pixels
 BRUSH_SIZE = 24  # about MNIST's stroke-to-height ratio for a digit drawn across most of the canvas
 MAX_UPLOAD = "40mb"
-# Gradio's sketchpad opens with no tool chosen ("select the draw tool to start"); this picks the
-# brush (the toolbox's first tool, whatever the page's language) as soon as the toolbox appears.
-SELECT_BRUSH = """() => {
-    const pick = () => {
-        const brush = document.querySelector("#sketchpad button[aria-label=Brush], #sketchpad button.quite-round");
-        brush ? brush.click() : setTimeout(pick, 100);
+# Gradio's sketchpad opens with no tool chosen ("select the draw tool to start"), and clearing it
+# drops the tool again. This watches the pad and picks the brush (the toolbox's first tool, whatever
+# the page's language) whenever no tool is chosen, so that drawing just works.
+KEEP_BRUSH_CHOSEN = """() => {
+    const pad = document.querySelector("#sketchpad");
+    if (!pad) return;
+    const chooseBrush = () => {
+        const tools = [...pad.querySelectorAll("button.quite-round")];
+        if (tools.length && !tools.some(tool => tool.classList.contains("highlight"))) {
+            (pad.querySelector("button[aria-label=Brush]") || tools[0]).click();
+        }
     };
-    pick();
+    new MutationObserver(chooseBrush).observe(pad, {subtree: true, childList: true, attributes: true,
+                                                   attributeFilter: ["class"]});
+    chooseBrush();
 }"""
 WELCOME = "Draw a digit - or a whole number - and press **Read**, or upload a photo of your handwriting."
 
@@ -71,11 +79,15 @@ class Reader:
         ])
         return bars(reading), fields_image(digits), reading.describe()
 
-    def read_drawing(self, sketch):
-        """The sketchpad's value (a dict holding the flattened RGBA drawing as 'composite')."""
+    def read_drawing(self, sketch, live=False):
+        """The sketchpad's value (a dict holding the flattened RGBA drawing as 'composite').
+
+        Read ``live`` (while drawing), an empty pad - just cleared - brings back the welcome
+        instead of an error.
+        """
         drawing = None if sketch is None else sketch.get("composite")
-        if drawing is None:
-            return failure("no digit found (the drawing is empty)")
+        if drawing is None or np.ptp(drawing) == 0:
+            return (None, None, WELCOME) if live else failure("no digit found (the drawing is empty)")
         return self.read(Image.fromarray(np.asarray(drawing, dtype=np.uint8)), "Your drawing")
 
     def read_upload(self, path):
@@ -134,10 +146,11 @@ def build_app(reader):
                 prediction = gr.Label(num_top_classes=3, label="Prediction", elem_id="prediction")
                 seen = gr.Image(label="What the model saw (28x28 each)", type="pil", interactive=False,
                                 elem_id="seen")
-        app.load(None, None, None, js=SELECT_BRUSH)
+        app.load(None, None, None, js=KEEP_BRUSH_CHOSEN)
         outputs = [prediction, seen, message]
         read_button.click(reader.read_drawing, sketchpad, outputs)
-        sketchpad.input(reader.read_drawing, sketchpad, outputs, trigger_mode="always_last", show_progress="hidden")
+        sketchpad.input(functools.partial(reader.read_drawing, live=True), sketchpad, outputs,
+                        trigger_mode="always_last", show_progress="hidden")
         upload.upload(reader.read_upload, upload, outputs)
         clear_button.add([sketchpad, prediction, seen])
         clear_button.click(lambda: WELCOME, None, message)

@@ -164,6 +164,9 @@ def test_reading_an_empty_pad_says_so(page):
     page.click("#read")
     page.wait_for_function("() => document.querySelector('#message').innerText.startsWith('Could not read it')")
     assert "no digit found" in page.locator("#message").inner_text()
+    draw(page, [[(0.1, 0.05), (0.9, 0.05), (0.4, 0.95)]])  # the brush is still in hand
+    page.click("#read")
+    assert predicted_label(page, "Your drawing:") == "7"
 
 
 def test_a_busy_port_gets_one_line_and_exit_code_2(app_server, capable_model):
@@ -174,3 +177,18 @@ def test_a_busy_port_gets_one_line_and_exit_code_2(app_server, capable_model):
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: cannot serve on 127.0.0.1:{app_server.port} (")
     assert result.stderr.strip().endswith("choose another --port") and "Traceback" not in result.stderr
+
+
+def test_clear_empties_the_pad_and_the_answer(page):
+    draw(page, [[(0.5, 0.05), (0.5, 0.95)]])
+    page.click("#read")
+    predicted_label(page, "Your drawing:")
+    page.click("#clear")
+    page.wait_for_function("() => document.querySelector('#message').innerText.startsWith('Draw a digit')")
+    assert page.locator("#seen img").count() == 0
+    page.click("#read")
+    page.wait_for_function("() => document.querySelector('#message').innerText.startsWith('Could not read it')")
+    assert "no digit found" in page.locator("#message").inner_text()
+    draw(page, [[(0.1, 0.05), (0.9, 0.05), (0.4, 0.95)]])  # the brush is still in hand
+    page.click("#read")
+    assert predicted_label(page, "Your drawing:") == "7"
