@@ -116,25 +116,36 @@ def draw(page, strokes):
         page.mouse.up()
 
 
+ONE = [[(0.5, 0.05), (0.5, 0.95)]]
+SEVEN = [[(0.1, 0.05), (0.9, 0.05), (0.4, 0.95)]]
+
+
+def message(page, start):
+    """The page's message, once it starts with ``start``."""
+    page.wait_for_function("start => document.querySelector('#message').innerText.startsWith(start)", arg=start)
+    return page.locator("#message").inner_text()
+
+
 def predicted_label(page, message_start):
-    page.wait_for_function(
-        "start => document.querySelector('#message').innerText.startsWith(start)", arg=message_start
-    )
+    message(page, message_start)
     return page.locator("#prediction [data-testid=label-output-value]").inner_text()
 
 
-def test_a_drawn_1_is_read_as_1(page):
-    draw(page, [[(0.5, 0.05), (0.5, 0.95)]])
+def read_drawing(page):
     page.click("#read")
-    assert predicted_label(page, "Your drawing:") == "1"
+    return predicted_label(page, "Your drawing:")
+
+
+def test_a_drawn_1_is_read_as_1(page):
+    draw(page, ONE)
+    assert read_drawing(page) == "1"
     assert page.locator("#seen img").count() == 1  # the 28x28 the model saw is shown
     assert page.outside_requests == []  # offline: nothing fetched from elsewhere
 
 
 def test_a_drawn_7_is_read_as_7(page):
-    draw(page, [[(0.1, 0.05), (0.9, 0.05), (0.4, 0.95)]])
-    page.click("#read")
-    assert predicted_label(page, "Your drawing:") == "7"
+    draw(page, SEVEN)
+    assert read_drawing(page) == "7"
     screenshot = os.environ.get("APP_SCREENSHOT")
     if screenshot:
         page.locator("#seen img").wait_for()
@@ -156,17 +167,7 @@ def test_a_file_that_is_not_an_image_gets_a_message_in_the_page(page, tmp_path):
     path.write_text("shopping list")
     page.get_by_role("tab", name="Upload").click()
     page.set_input_files("#upload input[type=file]", str(path))
-    page.wait_for_function("() => document.querySelector('#message').innerText.startsWith('Could not read it')")
-    assert page.locator("#message").inner_text() == "Could not read it: notes.png: not an image file Pillow can read"
-
-
-def test_reading_an_empty_pad_says_so(page):
-    page.click("#read")
-    page.wait_for_function("() => document.querySelector('#message').innerText.startsWith('Could not read it')")
-    assert "no digit found" in page.locator("#message").inner_text()
-    draw(page, [[(0.1, 0.05), (0.9, 0.05), (0.4, 0.95)]])  # the brush is still in hand
-    page.click("#read")
-    assert predicted_label(page, "Your drawing:") == "7"
+    assert message(page, "Could not read it") == "Could not read it: notes.png: not an image file Pillow can read"
 
 
 def test_a_busy_port_gets_one_line_and_exit_code_2(app_server, capable_model):
@@ -179,16 +180,13 @@ def test_a_busy_port_gets_one_line_and_exit_code_2(app_server, capable_model):
     assert result.stderr.strip().endswith("choose another --port") and "Traceback" not in result.stderr
 
 
-def test_clear_empties_the_pad_and_the_answer(page):
-    draw(page, [[(0.5, 0.05), (0.5, 0.95)]])
-    page.click("#read")
-    predicted_label(page, "Your drawing:")
+def test_clear_empties_the_pad_and_reading_it_then_says_there_is_no_digit(page):
+    draw(page, ONE)
+    read_drawing(page)
     page.click("#clear")
-    page.wait_for_function("() => document.querySelector('#message').innerText.startsWith('Draw a digit')")
+    message(page, "Draw a digit")
     assert page.locator("#seen img").count() == 0
     page.click("#read")
-    page.wait_for_function("() => document.querySelector('#message').innerText.startsWith('Could not read it')")
-    assert "no digit found" in page.locator("#message").inner_text()
-    draw(page, [[(0.1, 0.05), (0.9, 0.05), (0.4, 0.95)]])  # the brush is still in hand
-    page.click("#read")
-    assert predicted_label(page, "Your drawing:") == "7"
+    assert message(page, "Could not read it") == "Could not read it: no digit found (the drawing is empty)"
+    draw(page, SEVEN)  # the brush is still in hand
+    assert read_drawing(page) == "7"
