@@ -118,14 +118,18 @@ def train_models(config, train_images, train_labels, val_images, val_labels):
 
 
 def compile_model(network, recipe, steps_per_epoch, epochs):
-    learning_rate = recipe.learning_rate
-    if recipe.cosine_decay:
-        learning_rate = keras.optimizers.schedules.CosineDecay(
-            recipe.learning_rate, decay_steps=steps_per_epoch * epochs, alpha=0.01
-        )
-    network.compile(
-        optimizer=keras.optimizers.Adam(learning_rate), loss="categorical_crossentropy", metrics=["accuracy"]
-    )
+    loss = "categorical_crossentropy"
+    if recipe.label_smoothing:
+        loss = keras.losses.CategoricalCrossentropy(label_smoothing=recipe.label_smoothing)
+    optimizer = keras.optimizers.Adam(learning_rate_schedule(recipe, steps_per_epoch * epochs))
+    network.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+
+
+def learning_rate_schedule(recipe, total_steps):
+    """The recipe's rate, constant or annealed along a cosine to 1% of it by the last step."""
+    if not recipe.cosine_decay:
+        return recipe.learning_rate
+    return keras.optimizers.schedules.CosineDecay(recipe.learning_rate, decay_steps=total_steps, alpha=0.01)
 
 
 def train(network, train_images, train_labels, val_images, val_labels, epochs, batch_size, patience=None):

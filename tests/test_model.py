@@ -39,6 +39,16 @@ def test_simple_recipe_is_adam_with_categorical_crossentropy():
     assert (RECIPES["simple"].epochs, RECIPES["simple"].batch_size) == (10, 32)
 
 
+def test_default_recipe_smooths_labels_and_anneals_the_learning_rate():
+    model = build_model("batchnorm")
+    training.compile_model(model, RECIPES["batchnorm"], steps_per_epoch=10, epochs=5)
+    assert model.loss.get_config()["label_smoothing"] == pytest.approx(0.1)
+    schedule = training.learning_rate_schedule(RECIPES["batchnorm"], total_steps=50)
+    assert float(schedule(0)) == pytest.approx(RECIPES["batchnorm"].learning_rate)
+    assert float(schedule(25)) == pytest.approx(RECIPES["batchnorm"].learning_rate * 0.505)
+    assert float(schedule(50)) == pytest.approx(RECIPES["batchnorm"].learning_rate * 0.01)
+
+
 @pytest.mark.parametrize("arch", ARCHITECTURES)
 def test_each_architecture_outputs_probabilities(arch):
     probabilities = build_model(arch).predict(random_images(5), verbose=0)
