@@ -17,7 +17,7 @@ def main(argv=None):
     problem = reader.problem()
     if problem:
         print(f"warning: {problem}; the page says so until then", file=sys.stderr)
-    app = webapp.build_app(reader)
+    app = webapp.build_app(reader, problem)
     try:
         app.launch(server_name=config.host, server_port=config.port, max_file_size=webapp.MAX_UPLOAD,
                    share=False, quiet=True, prevent_thread_lock=True)

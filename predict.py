@@ -5,6 +5,7 @@
     python predict.py year.png               # several digits side by side are read as a number
     python predict.py --csv test.csv         # a Kaggle submission file
 """
+import itertools
 import json
 import sys
 
@@ -29,9 +30,8 @@ def main(argv=None):
         predictor = inference.load_predictor(config.model, config.engine)
         probabilities = iter(predictor.predict(np.stack([d.pixels for _, _, digits in pictures for d in digits])))
         for path, _, digits in pictures:
-            reading = inference.Reading(str(path), [
-                inference.DigitPrediction(next(probabilities), config.min_confidence, digit.box) for digit in digits
-            ])
+            reading = inference.Reading.of(str(path), digits, itertools.islice(probabilities, len(digits)),
+                                           config.min_confidence)
             print(json.dumps(reading.as_json()) if config.json else reading.describe())
         if config.show or config.save_preview:
             preview(pictures, config)

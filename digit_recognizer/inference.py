@@ -157,6 +157,11 @@ class Reading:
     file: str
     digits: list
 
+    @classmethod
+    def of(cls, file, digits, probabilities, min_confidence):
+        """The reading of ``digits`` (imaging.Digit, left to right), given the model's probabilities for each."""
+        return cls(file, [DigitPrediction(p, min_confidence, digit.box) for p, digit in zip(probabilities, digits)])
+
     @property
     def number(self):
         return "".join("?" if d.unsure else str(d.digit) for d in self.digits)

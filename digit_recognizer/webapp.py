@@ -74,9 +74,7 @@ class Reader:
                 probabilities = self.load().predict(np.stack([digit.pixels for digit in digits]))
         except InputError as error:
             return failure(str(error))
-        reading = inference.Reading(name, [
-            inference.DigitPrediction(p, self.config.min_confidence, digit.box) for p, digit in zip(probabilities, digits)
-        ])
+        reading = inference.Reading.of(name, digits, probabilities, self.config.min_confidence)
         return bars(reading), fields_image(digits), reading.describe()
 
     def read_drawing(self, sketch, live=False):
@@ -119,10 +117,10 @@ def fields_image(digits):
     return image.resize((image.width * FIELD_ZOOM, image.height * FIELD_ZOOM), Image.Resampling.NEAREST)
 
 
-def build_app(reader):
+def build_app(reader, problem=None):
+    """The page; ``problem`` (from ``reader.problem()``) replaces the welcome until a model exists."""
     import gradio as gr
 
-    problem = reader.problem()
     greeting = f"**No model yet:** {problem}. Then reload this page." if problem else WELCOME
 
     with gr.Blocks(title="Digit Recognizer", analytics_enabled=False) as app:

@@ -31,7 +31,7 @@ def test_a_drawing_is_read_like_predict_py_reads_it(reader, trained_model, mnist
     ranking = np.argsort(expected)[::-1][:3]
     assert list(bars) == [str(d) for d in ranking]
     assert np.allclose(list(bars.values()), expected[ranking], atol=1e-5)
-    assert message.startswith(f"Your drawing: ") and (str(ranking[0]) in message or "unsure" in message)
+    assert message.startswith("Your drawing: ") and (str(ranking[0]) in message or "unsure" in message)
     assert seen.size == (28 * webapp.FIELD_ZOOM, 28 * webapp.FIELD_ZOOM)
     shown = np.asarray(seen.resize((28, 28), Image.Resampling.NEAREST), np.float32) / 255
     assert np.abs(shown - imaging.prepare(drawing)).max() < 1 / 255 + 1e-6
@@ -84,7 +84,7 @@ def test_without_a_model_the_page_says_how_to_train_one(tmp_path, mnist_digits):
     reader = webapp.Reader(AppConfig(model=tmp_path / "none.keras"))
     _, _, message = reader.read_drawing(sketch(transparent_drawing(images[0], np.random.default_rng(0))))
     assert "no trained model found; train one first with `python main.py`" in message
-    app = webapp.build_app(reader)  # builds the page instead of crashing
+    app = webapp.build_app(reader, reader.problem())  # builds the page instead of crashing
     greeting = next(block.value for block in app.blocks.values() if getattr(block, "elem_id", None) == "message")
     assert greeting.startswith("**No model yet:**") and "python main.py" in greeting
 
