@@ -28,6 +28,7 @@ FRAGMENT_MARGIN = 0.25  # "near": within this share of the digits' height around
 MIN_HEIGHT_SHARE = 0.4  # a separate mark shorter than this share of the tallest one is not a digit
 MNIST_STROKE = 2.8  # median stroke width of MNIST digits in 28x28 pixels (area / half perimeter)
 DETAIL = 4  # strokes are measured and adjusted with the digit DETAIL times its final size
+HAIRLINE_INK = 0.25  # a line thinner than a pixel never shows full ink: this much already counts
 
 
 class NoDigitFound(InputError):
@@ -286,17 +287,23 @@ def label_components(mask):
 
 def scale_to_box(digit, box=DIGIT_BOX):
     """Resize so the longer side is ``box`` pixels (aspect kept), hairlines made MNIST-thick."""
-    detailed = _resize_longer_side(digit, box * DETAIL)
-    detailed = _thicken_hairlines(detailed, MNIST_STROKE * DETAIL * box / DIGIT_BOX)
+    side = box * DETAIL
+    target = MNIST_STROKE * DETAIL * box / DIGIT_BOX  # MNIST's stroke width at the detailed size
+    # Measured on the picture itself: shrinking first would fade a hairline below any threshold.
+    width = stroke_width(digit > 0.5) * side / max(digit.shape)
+    if width < 0.6 * target:  # a fine pen on a big picture
+        detailed = _thickened_hairlines(digit > HAIRLINE_INK, side, target)
+    else:  # thick strokes are left alone: MNIST has plenty of them, and thinning breaks loops
+        detailed = _resize_longer_side(digit, side)
     resized = _resize_longer_side(detailed, box)
     return resized / resized.max()  # full ink, as MNIST's strokes have
 
 
-def _resize_longer_side(image, side):
+def _resize_longer_side(image, side, resample=Image.Resampling.LANCZOS):
     height, width = image.shape
     scale = side / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    resized = Image.fromarray(image.astype(np.float32), mode="F").resize(size, Image.Resampling.LANCZOS)
+    resized = Image.fromarray(image.astype(np.float32), mode="F").resize(size, resample)
     return np.clip(np.asarray(resized), 0.0, 1.0)
 
 
@@ -308,17 +315,32 @@ def stroke_width(mask):
     return np.count_nonzero(mask) / max(1.0, perimeter / 2)
 
 
-def _thicken_hairlines(digit, target):
-    """Thicken strokes far thinner than ``target`` (a fine pen on a big photo) towards it.
+def _thickened_hairlines(mask, side, target):
+    """The ink of a fine pen at ``side`` pixels (longer side), its strokes grown to ``target`` wide.
 
-    Thick strokes are left alone: MNIST has plenty of them, and thinning breaks loops.
+    Shrunk as ink, a hairline would fade to grey and break where it runs between pixels; shrunk
+    as coverage (any ink in a pixel counts), it stays one connected line, then grows evenly.
     """
-    width = stroke_width(digit > 0.5)
-    steps = int(round((target - width) / 2)) if width < 0.6 * target else 0
-    thicker = Image.fromarray(digit, mode="F")
-    for _ in range(steps):  # each 3x3 maximum filter moves both edges of a stroke out by 1 px
-        thicker = thicker.filter(ImageFilter.MaxFilter(3))
-    return np.asarray(thicker)
+    coverage = _resize_longer_side(mask.astype(np.float32), side, Image.Resampling.BOX)
+    line = coverage >= min(0.05, coverage.max())  # the threshold drops dust, never the whole line
+    steps = max(0, int(round((target - stroke_width(line)) / 2)))
+    grown = np.pad(line, steps)
+    for step in range(steps):  # each step moves both edges of a stroke out by one pixel
+        grown = _dilate(grown, diagonal=step % 2 == 1)  # alternating: a round pen, not a square one
+    rows, cols = np.flatnonzero(grown.any(axis=1)), np.flatnonzero(grown.any(axis=0))
+    return grown[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32)
+
+
+def _dilate(mask, diagonal):
+    """Grow a binary mask by one pixel: to its 4 neighbours, or to all 8 with ``diagonal``."""
+    vertical = mask.copy()
+    vertical[1:] |= mask[:-1]
+    vertical[:-1] |= mask[1:]
+    source = vertical if diagonal else mask  # sideways from the vertically grown mask reaches the corners
+    grown = vertical.copy()
+    grown[:, 1:] |= source[:, :-1]
+    grown[:, :-1] |= source[:, 1:]
+    return grown
 
 
 def center_in_field(digit, size=IMAGE_SIZE):

@@ -83,3 +83,14 @@ def test_hairline_strokes_are_thickened_to_mnist_width():
     ImageDraw.Draw(page).line([(500, 200), (1000, 200), (700, 1300)], fill=0, width=4)
     prepared = imaging.prepare(page)
     assert 1.8 < imaging.stroke_width(prepared > 0.5) < 4.5
+
+
+@pytest.mark.parametrize("pen_width", [1, 4])  # 1 px on this page is thinner than a pixel once analysed
+def test_a_hairline_loop_comes_back_whole_and_open(pen_width):
+    page = Image.new("L", (1500, 1500), 255)
+    ImageDraw.Draw(page).ellipse([(550, 300), (950, 1200)], outline=0, width=pen_width)  # a 0 in a fine pen
+    prepared = imaging.prepare(page)
+    ring = prepared > 0.5
+    assert len(np.unique(imaging.label_components(ring)[ring])) == 1  # no break in the stroke
+    assert prepared[14, 14] < 0.1  # and the loop is not filled in
+    assert 1.8 < imaging.stroke_width(ring) < 4.5
