@@ -13,7 +13,6 @@ Needs a model trained by `python main.py`. Prints a table and writes bench/resul
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from digit_recognizer import data, imaging, inference  # noqa: E402
+import machine  # noqa: E402  (bench/machine.py, beside this script)
 from styles import STYLES  # noqa: E402
 
 
@@ -111,7 +111,7 @@ def main():
     report = {
         "benchmark": "predict_bench",
         "date": time.strftime("%Y-%m-%d"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "machine": machine.describe(),
         "model": str(args.model),
         "cold_single_image": cold,
         "kaggle_csv": csv,

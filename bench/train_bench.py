@@ -12,7 +12,6 @@ bench/results/train_bench.json.
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from digit_recognizer import data  # noqa: E402
 from digit_recognizer.config import NUM_PIXELS  # noqa: E402
+import machine  # noqa: E402  (bench/machine.py, beside this script)
 
 HOLDOUT_SEED = 20261125  # fixed forever, so that figures from different days compare
 
@@ -115,7 +115,7 @@ def main():
     report = {
         "benchmark": "train_bench",
         "date": time.strftime("%Y-%m-%d"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "machine": machine.describe(),
         "holdout": {"rows": int(len(holdout_labels)), "seed": HOLDOUT_SEED},
         "training_rows": int(len(train_labels)),
         "repeats": args.repeats,
