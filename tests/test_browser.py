@@ -94,6 +94,7 @@ def page(app_server, request, tmp_path):
                 if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
         page.goto(app_server.url)
         page.wait_for_selector("#sketchpad canvas")
+        page.wait_for_selector("#sketchpad button.quite-round.highlight")  # the brush: strokes count from here
         yield page
         if request.node.report_call.failed:
             page.screenshot(path=tmp_path / "failure.png", full_page=True)
@@ -120,10 +121,19 @@ ONE = [[(0.5, 0.05), (0.5, 0.95)]]
 SEVEN = [[(0.1, 0.05), (0.9, 0.05), (0.4, 0.95)]]
 
 
+MESSAGE = "#message [data-testid=markdown]"  # the text alone: the block also holds a progress timer
+
+
 def message(page, start):
-    """The page's message, once it starts with ``start``."""
-    page.wait_for_function("start => document.querySelector('#message').innerText.startsWith(start)", arg=start)
-    return page.locator("#message").inner_text()
+    """The page's message, once it starts with ``start``; the failure says what it said instead."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("([selector, start]) => document.querySelector(selector).innerText.startsWith(start)",
+                               arg=[MESSAGE, start])
+    except PlaywrightTimeout:
+        pytest.fail(f"the message never started with {start!r}; it says {page.locator(MESSAGE).inner_text()!r}")
+    return page.locator(MESSAGE).inner_text()
 
 
 def predicted_label(page, message_start):
