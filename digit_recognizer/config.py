@@ -49,6 +49,11 @@ DEFAULT_ARCH = "batchnorm"
 MAX_IMAGE_PIXELS = 64_000_000
 
 
+def recipe_values(setting):
+    """A recipe setting for the flags' help, e.g. 'batchnorm 12, simple 10'."""
+    return ", ".join(f"{arch} {getattr(recipe, setting)}" for arch, recipe in RECIPES.items())
+
+
 def option(default, help, **argparse_kwargs):
     """A config field that also describes its command-line flag."""
     return field(default=default, metadata={"help": help, **argparse_kwargs})
@@ -60,14 +65,14 @@ class TrainConfig:
     model: Path = option(MODEL_PATH, "where to save the trained model; plots go beside it")
     arch: str = option(DEFAULT_ARCH, "network architecture: batchnorm (accurate) or simple (the classic)",
                        choices=ARCHITECTURES)
-    epochs: int = option(0, "training epochs (0 = the architecture's recipe: batchnorm 15, simple 10)")
-    batch_size: int = option(0, "training batch size (0 = the recipe's: batchnorm 128, simple 32)")
+    epochs: int = option(0, f"training epochs (0 = the architecture's recipe: {recipe_values('epochs')})")
+    batch_size: int = option(0, f"training batch size (0 = the recipe's: {recipe_values('batch_size')})")
     ensemble: int = option(1, "train N differently seeded models and average them (saved as one model)")
     distribute: str = option("none", "mirrored: all local GPUs (tf.distribute.MirroredStrategy); "
                              "multiworker: several machines, set up by TF_CONFIG (MultiWorkerMirroredStrategy)",
                              choices=("none", "mirrored", "multiworker"))
     validation_split: float = option(0.0, "fraction held out for validation, stratified (0 = the recipe's: "
-                                     "batchnorm 0.1, simple 0.2)")
+                                     f"{recipe_values('validation_split')})")
     seed: int = option(42, "random seed for the split, weights and shuffling")
     limit: int = option(0, "train on the first N rows only (0 = all); handy for a quick try")
     show: bool = option(True, "show the training-history plot in a window when a display is available")
