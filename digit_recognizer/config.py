@@ -38,7 +38,7 @@ RECIPES = {
     "simple": Recipe(epochs=10, batch_size=32, validation_split=0.2, learning_rate=1e-3, cosine_decay=False,
                      early_stop_patience=10, label_smoothing=0.0, seconds_per_10k_images=13.5),
     # Validation only picks the best epoch here, so 10% suffices and 90% is left to learn from.
-    "batchnorm": Recipe(epochs=12, batch_size=128, validation_split=0.1, learning_rate=2e-3, cosine_decay=True,
+    "batchnorm": Recipe(epochs=15, batch_size=128, validation_split=0.1, learning_rate=2e-3, cosine_decay=True,
                         early_stop_patience=5, label_smoothing=0.1, seconds_per_10k_images=10.5),
 }
 ARCHITECTURES = tuple(RECIPES)
