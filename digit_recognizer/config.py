@@ -50,7 +50,7 @@ MAX_IMAGE_PIXELS = 64_000_000
 
 
 def recipe_values(setting):
-    """A recipe setting for the flags' help, e.g. 'batchnorm 12, simple 10'."""
+    """A recipe setting for the flags' help, e.g. 'simple 10, batchnorm 15'."""
     return ", ".join(f"{arch} {getattr(recipe, setting)}" for arch, recipe in RECIPES.items())
 
 
