@@ -38,7 +38,10 @@ class KeepBestWeights(keras.callbacks.Callback):
 
 
 class TimeEstimate(keras.callbacks.Callback):
-    """After the first epoch, say how long the whole run will take at the pace just measured."""
+    """After the first epoch, say how long the whole run will take at the pace just measured.
+
+    ``total_epochs`` counts every epoch of the run, all ensemble members' included.
+    """
 
     def __init__(self, total_epochs):
         super().__init__()
@@ -96,10 +99,12 @@ def train_models(config, train_images, train_labels, val_images, val_labels):
             compile_model(network, config.recipe, steps_per_epoch, config.epochs)
         if index == 0:
             network.summary()
+        # Only the first member estimates, and for all members: the pace is the same for each.
+        estimate = [TimeEstimate(config.epochs * config.ensemble)] if index == 0 else []
         try:
             history, best_epoch, interrupted = train(
                 network, train_images, train_labels, val_images, val_labels,
-                config.epochs, config.batch_size, config.recipe.early_stop_patience,
+                config.epochs, config.batch_size, config.recipe.early_stop_patience, estimate,
             )
         except TrainingInterrupted:
             if not members:
@@ -132,11 +137,12 @@ def learning_rate_schedule(recipe, total_steps):
     return keras.optimizers.schedules.CosineDecay(recipe.learning_rate, decay_steps=total_steps, alpha=0.01)
 
 
-def train(network, train_images, train_labels, val_images, val_labels, epochs, batch_size, patience=None):
+def train(network, train_images, train_labels, val_images, val_labels, epochs, batch_size, patience=None,
+          extra_callbacks=()):
     """Fit one model and restore its best epoch. Returns (history dict, best epoch, interrupted?)."""
     history = keras.callbacks.History()
     best = KeepBestWeights()
-    callbacks = [history, best, TimeEstimate(epochs)]
+    callbacks = [history, best, *extra_callbacks]
     if patience is not None and patience < epochs:
         callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience))
     interrupted = False

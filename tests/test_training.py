@@ -110,6 +110,7 @@ def test_ensemble_is_saved_as_one_model_that_predict_py_uses(tmp_path, train_fra
     model_path = tmp_path / "ensemble.keras"
     argv = ["--data", str(csv_path), "--model", str(model_path), "--epochs", "1", "--ensemble", "2", "--no-show"]
     assert main.main(argv) == 0
+    assert capsys.readouterr().out.count("for the whole run") == 1  # one estimate, made by the first member
     assert json.loads(model_path.with_suffix(".json").read_text())["members"] == 2
     ensemble = inference.load_predictor(model_path, "keras").model
     members = [layer for layer in ensemble.layers if layer.name.startswith("member_")]
@@ -122,6 +123,15 @@ def test_ensemble_is_saved_as_one_model_that_predict_py_uses(tmp_path, train_fra
     image = imaging.prepare(imaging.load_image(ROOT / "my_digit.png")).reshape(1, 28, 28, 1)
     expected = np.mean([member.predict(image, verbose=0)[0] for member in members], axis=0)
     np.testing.assert_allclose(probabilities, expected, atol=1e-5)
+
+
+def test_time_estimate_is_for_every_epoch_of_the_run(capsys, monkeypatch):
+    clock = iter([100.0, 120.0])  # the first epoch takes 20 s
+    monkeypatch.setattr(training.time, "perf_counter", lambda: next(clock))
+    estimate = training.TimeEstimate(total_epochs=15 * 3)  # e.g. three ensemble members of 15 epochs
+    estimate.on_epoch_begin(0)
+    estimate.on_epoch_end(0)
+    assert capsys.readouterr().out == "First epoch took 20 s: about 15.0 min for the whole run\n"
 
 
 def test_mirrored_strategy_trains_a_step_on_cpu(mnist_digits):
