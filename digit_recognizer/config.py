@@ -92,6 +92,11 @@ class TrainConfig:
     def recipe(self):
         return RECIPES[self.arch]
 
+    @property
+    def total_epochs(self):
+        """Epochs of the whole run: every ensemble member's."""
+        return self.epochs * self.ensemble
+
 
 @dataclass
 class ReadingConfig:

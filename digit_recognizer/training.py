@@ -38,10 +38,8 @@ class KeepBestWeights(keras.callbacks.Callback):
 
 
 class TimeEstimate(keras.callbacks.Callback):
-    """After the first epoch, say how long the whole run will take at the pace just measured.
-
-    ``total_epochs`` counts every epoch of the run, all ensemble members' included.
-    """
+    """After the first epoch, say how long the whole run (``total_epochs``, every member's) will take
+    at the pace just measured."""
 
     def __init__(self, total_epochs):
         super().__init__()
@@ -80,7 +78,7 @@ def distribution_strategy(name):
 
 
 def expected_seconds(config, train_rows):
-    return config.recipe.seconds_per_10k_images * train_rows / 10_000 * config.epochs * config.ensemble
+    return config.recipe.seconds_per_10k_images * train_rows / 10_000 * config.total_epochs
 
 
 def train_models(config, train_images, train_labels, val_images, val_labels):
@@ -100,7 +98,7 @@ def train_models(config, train_images, train_labels, val_images, val_labels):
         if index == 0:
             network.summary()
         # Only the first member estimates, and for all members: the pace is the same for each.
-        estimate = [TimeEstimate(config.epochs * config.ensemble)] if index == 0 else []
+        estimate = [TimeEstimate(config.total_epochs)] if index == 0 else []
         try:
             history, best_epoch, interrupted = train(
                 network, train_images, train_labels, val_images, val_labels,
