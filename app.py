@@ -5,8 +5,9 @@
 """
 import sys
 
-from digit_recognizer.cli import InputError, parse_config, run
+from digit_recognizer.cli import parse_config, run
 from digit_recognizer.config import AppConfig
+from digit_recognizer.errors import InputError
 
 
 def main(argv=None):

@@ -6,7 +6,7 @@
 import sys
 
 from digit_recognizer.cli import parse_config, run
-from digit_recognizer.config import TrainConfig
+from digit_recognizer.config import PREDICT_BATCH_SIZE, TrainConfig
 
 
 def main(argv=None):
@@ -17,7 +17,7 @@ def main(argv=None):
     print(f"Reading {config.data} ...")
     pixels, labels = data.load_labelled_csv(config.data)
     # TensorFlow takes seconds to load: only now that the flags and the data are known to be good.
-    from digit_recognizer import evaluation, plots, training
+    from digit_recognizer import artifacts, evaluation, plots, training
 
     if config.limit:
         pixels, labels = pixels[: config.limit], labels[: config.limit]
@@ -42,14 +42,14 @@ def main(argv=None):
           + ", ".join(str(epoch + 1) for epoch in trained.best_epochs) + ".")
 
     # Evaluate
-    probabilities = trained.model.predict(val_images, batch_size=1024, verbose=0)
+    probabilities = trained.model.predict(val_images, batch_size=PREDICT_BATCH_SIZE, verbose=0)
     result = evaluation.evaluate(probabilities, val_labels)
     print(f"\nValidation accuracy {result.accuracy:.2%}, loss {result.loss:.4f}\n")
     print(result.report)
 
     # Save
     metadata = training.run_metadata(config, result.metrics(), len(train_labels), len(val_labels), trained)
-    saved = training.save_model(trained.model, config.model, metadata)
+    saved = artifacts.save(trained.model, config.model, metadata)
     print("Saved " + ", ".join(map(str, saved)))
 
     history_figure = plots.history_figure(trained.histories[0])  # the first member's, for ensembles

@@ -4,7 +4,7 @@
    fast LiteRT engine and with Keras, in one run; their ratio; peak memory of each.
 2. Images per second for a Kaggle `--csv` run over a 28,000-row test file.
 3. Accuracy on validation digits the model never trained on, raw and re-rendered in each of the
-   user-picture styles of tests/styles.py (photo, drawing, scan, board, ...).
+   user-picture styles of digit_recognizer/styles.py (photo, drawing, scan, board, ...).
 
 Needs a model trained by `python main.py`. Prints a table and writes bench/results/predict_bench.json.
 
@@ -12,9 +12,7 @@ Needs a model trained by `python main.py`. Prints a table and writes bench/resul
 """
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,11 +22,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from digit_recognizer import data, imaging, inference  # noqa: E402
-import machine  # noqa: E402  (bench/machine.py, beside this script)
-from styles import STYLES  # noqa: E402
+from digit_recognizer import artifacts, data, imaging, inference  # noqa: E402
+from digit_recognizer.styles import STYLES  # noqa: E402
+import machine  # noqa: E402  (bench/machine.py and bench/timing.py, beside this script)
+from timing import timed_child  # noqa: E402
 
 
 def parse_args():
@@ -36,30 +34,23 @@ def parse_args():
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--model", type=Path, default=ROOT / "digit_recognizer_model.keras")
     parser.add_argument("--image", type=Path, default=ROOT / "my_digit.png")
-    parser.add_argument("--test-csv", type=Path, default=ROOT.parent / "shared" / "data" / "test.csv",
-                        help="Kaggle test file for the --csv timing (made from train.csv if missing)")
+    parser.add_argument("--test-csv", type=Path, default=None,
+                        help="Kaggle test file for the --csv timing (default: 28,000 rows of train.csv, unlabelled)")
     parser.add_argument("--repeats", type=int, default=7, help="cold starts per engine")
     parser.add_argument("--digits", type=int, default=300, help="validation digits per style")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "predict_bench.json")
     return parser.parse_args()
 
 
-def timed_run(arguments):
+def timed_run(arguments, scratch):
     """Wall seconds and peak RSS (MiB) of one `python predict.py ...` in a fresh process."""
-    started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, str(ROOT / "predict.py"), *arguments], cwd=ROOT,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"predict.py {' '.join(arguments)} failed: {child.stderr.read().decode()}")
-    return wall, usage.ru_maxrss / 1024
+    return timed_child([sys.executable, str(ROOT / "predict.py"), *arguments], ROOT, scratch / "predict.log")
 
 
-def cold_starts(args):
+def cold_starts(args, scratch):
     results = {}
     for engine in ("litert", "keras"):
-        runs = [timed_run([str(args.image), "--model", str(args.model), "--engine", engine])
+        runs = [timed_run([str(args.image), "--model", str(args.model), "--engine", engine], scratch)
                 for _ in range(args.repeats)]
         results[engine] = {"median_seconds": statistics.median(w for w, _ in runs),
                            "runs_seconds": [round(w, 3) for w, _ in runs],
@@ -70,27 +61,27 @@ def cold_starts(args):
 
 def kaggle_csv(args, scratch):
     test_csv = args.test_csv
-    if not test_csv.is_file():
+    if test_csv is None:
         import pandas as pd
 
         test_csv = scratch / "test.csv"
         pd.read_csv(ROOT / "train.csv", nrows=28000).drop(columns="label").to_csv(test_csv, index=False)
     rows = sum(1 for _ in open(test_csv)) - 1
     wall, peak = timed_run(["--csv", str(test_csv), "--output", str(scratch / "submission.csv"),
-                            "--model", str(args.model)])
+                            "--model", str(args.model)], scratch)
     return {"rows": rows, "seconds": wall, "images_per_second": rows / wall, "peak_rss_mib": peak}
 
 
 def style_accuracy(args):
     """Accuracy on the model's own validation digits (never trained on), raw and in each style."""
-    metadata = json.loads(inference.metadata_path(args.model).read_text())
+    metadata = artifacts.read_metadata(args.model)
     pixels, labels = data.load_labelled_csv(ROOT / metadata["config"]["data"])
     _, _, val_pixels, val_labels = data.split(pixels, labels, metadata["config"]["validation_split"],
                                               metadata["config"]["seed"])
-    digits = val_pixels[: args.digits].reshape(-1, 28, 28)
     truth = val_labels[: args.digits]
     predictor = inference.load_predictor(args.model)
-    raw = float(np.mean(predictor.predict(digits / np.float32(255)).argmax(axis=1) == truth))
+    raw = float(np.mean(predictor.predict(data.to_model_input(val_pixels[: args.digits])).argmax(axis=1) == truth))
+    digits = val_pixels[: args.digits].reshape(-1, 28, 28)
     results = {"raw": raw}
     for name, style in STYLES.items():
         rng = np.random.default_rng(0)
@@ -105,7 +96,7 @@ def main():
     if not args.model.is_file():
         sys.exit(f"{args.model}: no model; train one first with `python main.py`")
     with tempfile.TemporaryDirectory() as scratch:
-        cold = cold_starts(args)
+        cold = cold_starts(args, Path(scratch))
         csv = kaggle_csv(args, Path(scratch))
     styles = style_accuracy(args)
     report = {

@@ -11,9 +11,7 @@ bench/results/train_bench.json.
 """
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,9 +23,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from digit_recognizer import data  # noqa: E402
+from digit_recognizer import artifacts, data, inference  # noqa: E402
 from digit_recognizer.config import NUM_PIXELS  # noqa: E402
-import machine  # noqa: E402  (bench/machine.py, beside this script)
+import machine  # noqa: E402  (bench/machine.py and bench/timing.py, beside this script)
+from timing import timed_child  # noqa: E402
 
 HOLDOUT_SEED = 20261125  # fixed forever, so that figures from different days compare
 
@@ -53,24 +52,13 @@ def train_once(flags, training_csv, folder):
     model_path = folder / "digit_recognizer_model.keras"
     command = [sys.executable, str(ROOT / "main.py"), "--data", str(training_csv), "--model", str(model_path),
                "--no-show", *flags]
-    log_path = folder / "main.log"
-    with open(log_path, "w") as log:
-        started = time.perf_counter()
-        child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed ({child.returncode}):\n{log_path.read_text()[-3000:]}")
-    return wall, usage.ru_maxrss / 1024, model_path
+    wall, peak_mib = timed_child(command, ROOT, folder / "main.log")
+    return wall, peak_mib, model_path
 
 
-def score(model_path, holdout_pixels, holdout_labels):
-    from digit_recognizer import inference
-
-    predictor = inference.load_predictor(model_path, "keras")
-    probabilities = predictor.predict(data.to_model_input(holdout_pixels))
-    return float(np.mean(probabilities.argmax(axis=1) == holdout_labels)), predictor.model.count_params()
+def holdout_accuracy(model_path, holdout_pixels, holdout_labels):
+    probabilities = inference.load_predictor(model_path, "keras").predict(data.to_model_input(holdout_pixels))
+    return float(np.mean(probabilities.argmax(axis=1) == holdout_labels))
 
 
 def main():
@@ -92,8 +80,8 @@ def main():
                 folder = scratch / f"{name}-{repeat}"
                 folder.mkdir()
                 wall, peak_mib, model_path = train_once(run_flags(name, args.ensemble), training_csv, folder)
-                accuracy, parameters = score(model_path, holdout_pixels, holdout_labels)
-                metadata = json.loads(model_path.with_suffix(".json").read_text())
+                accuracy = holdout_accuracy(model_path, holdout_pixels, holdout_labels)
+                metadata = artifacts.read_metadata(model_path)
                 epochs = sum(metadata["epochs_run"])
                 trials.append({
                     "holdout_accuracy": accuracy,
@@ -103,7 +91,7 @@ def main():
                     "epochs_run": epochs,
                     "peak_rss_mib": peak_mib,
                     "model_mib": model_path.stat().st_size / 2**20,
-                    "parameters": parameters,
+                    "parameters": metadata["parameters"],
                 })
                 print(f"{name} #{repeat + 1}: {accuracy:.4%} held-out in {wall:.0f} s", flush=True)
             results.append({"run": name, "flags": run_flags(name, args.ensemble), "trials": trials,

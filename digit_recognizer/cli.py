@@ -1,11 +1,9 @@
-"""Command-line plumbing shared by main.py and predict.py: flags from config, clean errors."""
+"""Command-line plumbing shared by the entry points: flags from config, errors as one line."""
 import argparse
 import dataclasses
 import sys
 
-
-class InputError(Exception):
-    """A problem with what the user gave us (a file, a flag): shown as one line, never a traceback."""
+from .errors import InputError
 
 
 def build_parser(config_class, description, **defaults):

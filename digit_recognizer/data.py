@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cli import InputError
+from .errors import InputError
 from .config import IMAGE_SIZE, NUM_CLASSES, NUM_PIXELS
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
-from .cli import InputError
+from .errors import InputError, NoDigitFound
 from .config import DIGIT_BOX, IMAGE_SIZE, MAX_IMAGE_PIXELS
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
@@ -29,10 +29,6 @@ MIN_HEIGHT_SHARE = 0.4  # a separate mark shorter than this share of the tallest
 MNIST_STROKE = 2.8  # median stroke width of MNIST digits in 28x28 pixels (area / half perimeter)
 DETAIL = 4  # strokes are measured and adjusted with the digit DETAIL times its final size
 HAIRLINE_INK = 0.25  # a line thinner than a pixel never shows full ink: this much already counts
-
-
-class NoDigitFound(InputError):
-    pass
 
 
 @dataclass

@@ -6,8 +6,7 @@ convolution/batch-normalization network that trains on randomly distorted digits
 measurement (bench/train_bench.py).
 """
 from .config import IMAGE_SIZE, NUM_CLASSES
-from .quiet_keras import keras
-from keras import layers, ops
+from .keras_runtime import keras, layers, ops
 
 
 def build_model(arch):

@@ -1,7 +1,6 @@
 """Training: compile with the architecture's recipe, fit with the best epoch kept and Ctrl-C
-tolerated, optionally several seeds averaged, and save the result atomically."""
+tolerated, optionally several seeds averaged, and describe the run for its metadata."""
 import datetime
-import json
 import math
 import sys
 import time
@@ -12,9 +11,7 @@ import numpy as np
 
 from . import model as models
 from .config import NUM_CLASSES
-from .files import write_atomically
-from .inference import fingerprint, litert_path, metadata_path
-from .quiet_keras import keras, tf
+from .keras_runtime import keras, tf
 
 
 class TrainingInterrupted(Exception):
@@ -170,28 +167,6 @@ def format_duration(seconds):
     return f"{seconds / 60:.1f} min" if seconds >= 90 else f"{seconds:.0f} s"
 
 
-def save_model(model, path, metadata):
-    """Write the model, its LiteRT copy and their metadata; return the paths written.
-
-    A crash never leaves a half-written file.
-
-    The metadata records both files' fingerprints: predict.py uses the fast LiteRT copy only
-    when they match, so a copy left over from another run is never taken for this model.
-    """
-    write_atomically(path, model.save)
-    fingerprints = {"keras": fingerprint(path)}
-    try:
-        write_atomically(litert_path(path), lambda tmp: model.export(tmp, format="litert", verbose=False))
-        fingerprints["litert"] = fingerprint(litert_path(path))
-    except Exception as error:  # the converter's failures vary; the .keras model is what matters
-        litert_path(path).unlink(missing_ok=True)
-        print(f"warning: no LiteRT copy ({type(error).__name__}: {error}); predict.py will use Keras",
-              file=sys.stderr)
-    metadata = {**metadata, "fingerprints": fingerprints}
-    write_atomically(metadata_path(path), lambda tmp: tmp.write_text(json.dumps(metadata, indent=2) + "\n"))
-    return [path, *([litert_path(path)] if "litert" in fingerprints else []), metadata_path(path)]
-
-
 def run_metadata(config, metrics, train_rows, val_rows, trained):
     return {
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -199,6 +174,7 @@ def run_metadata(config, metrics, train_rows, val_rows, trained):
         "validation": metrics,
         "rows": {"train": int(train_rows), "validation": int(val_rows)},
         "members": len(trained.histories),
+        "parameters": trained.model.count_params(),
         "epochs_run": [len(history["loss"]) for history in trained.histories],
         "best_epochs": [epoch + 1 for epoch in trained.best_epochs],
         "interrupted": trained.interrupted,

@@ -14,8 +14,8 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 import numpy as np
 from PIL import Image
 
-from . import imaging, inference
-from .cli import InputError
+from . import imaging, inference, readings
+from .errors import InputError
 
 FIELD_ZOOM = 8  # each 28x28 field is shown 8x larger, pixels kept sharp
 CANVAS_SIDE = 400  # drawing canvas, in its own pixels
@@ -50,7 +50,7 @@ class Reader:
     def __init__(self, config):
         self.config = config
         self._predictor = None
-        self._lock = threading.Lock()  # one inference at a time: the LiteRT interpreter is not thread-safe
+        self._lock = threading.Lock()  # one reading at a time: the LiteRT interpreter is not thread-safe
 
     def load(self):
         """The predictor; InputError (saying how to train one) when there is no usable model."""
@@ -68,14 +68,15 @@ class Reader:
 
     def read(self, image, name):
         """Read a PIL image: (label for the bars, the 28x28 fields the model saw, a sentence)."""
-        try:
-            digits = imaging.find_digits(image, separate=not self.config.single)
-            with self._lock:
-                probabilities = self.load().predict(np.stack([digit.pixels for digit in digits]))
-        except InputError as error:
-            return failure(str(error))
-        reading = inference.Reading.of(name, digits, probabilities, self.config.min_confidence)
-        return bars(reading), fields_image(digits), reading.describe()
+        with self._lock:
+            try:
+                reading, = readings.read_pictures([(name, image)], self.load, self.config.min_confidence,
+                                                  separate=not self.config.single)
+            except InputError as error:  # no usable model
+                return failure(str(error))
+        if isinstance(reading, InputError):  # no digit found
+            return failure(str(reading))
+        return bars(reading), fields_image(reading), reading.describe()
 
     def read_drawing(self, sketch, live=False):
         """The sketchpad's value (a dict holding the flattened RGBA drawing as 'composite').
@@ -111,9 +112,8 @@ def bars(reading):
     return {reading.number: min(d.confidence for d in reading.digits)}
 
 
-def fields_image(digits):
-    fields = np.hstack([digit.pixels for digit in digits])
-    image = Image.fromarray(np.round(fields * 255).astype(np.uint8))
+def fields_image(reading):
+    image = Image.fromarray(np.round(reading.fields * 255).astype(np.uint8))
     return image.resize((image.width * FIELD_ZOOM, image.height * FIELD_ZOOM), Image.Resampling.NEAREST)
 
 

@@ -1,4 +1,5 @@
 """Shared fixtures: small slices of the shipped train.csv and one model trained on them."""
+import shutil
 import sys
 from pathlib import Path
 
@@ -45,6 +46,16 @@ def trained_model(tmp_path_factory, train_frame):
     exit_code = main.main(["--data", str(csv_path), "--epochs", "2", "--model", str(model_path), "--no-show"])
     assert exit_code == 0
     return model_path
+
+
+@pytest.fixture
+def copied_model(trained_model, tmp_path):
+    """The trained model's three files copied into the test's folder, free to damage: the copy's path."""
+    from digit_recognizer import artifacts
+
+    for source in (trained_model, artifacts.litert_path(trained_model), artifacts.metadata_path(trained_model)):
+        shutil.copy(source, tmp_path / source.name)
+    return tmp_path / trained_model.name
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from digit_recognizer import data
-from digit_recognizer.cli import InputError
+from digit_recognizer.errors import InputError
 
 
 def error_for(path, loader=data.load_labelled_csv):

@@ -1,10 +1,9 @@
 """The accuracy promise on the full shipped data. Slow (minutes): run with `python -m pytest -m slow`."""
-import json
-
 import pytest
 
 import main
 from conftest import ROOT
+from digit_recognizer import artifacts
 
 
 @pytest.mark.slow
@@ -12,5 +11,5 @@ def test_simple_cnn_reaches_its_expected_validation_accuracy(tmp_path):
     model_path = tmp_path / "digit_recognizer_model.keras"
     argv = ["--arch", "simple", "--data", str(ROOT / "train.csv"), "--model", str(model_path), "--no-show"]
     assert main.main(argv) == 0
-    accuracy = json.loads(model_path.with_suffix(".json").read_text())["validation"]["accuracy"]
+    accuracy = artifacts.read_metadata(model_path)["validation"]["accuracy"]
     assert accuracy >= 0.983

@@ -4,7 +4,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from digit_recognizer import imaging
-from digit_recognizer.cli import InputError
+from digit_recognizer.errors import InputError, NoDigitFound
 
 
 def draw_seven(size=(300, 400), ink=0, paper=255, width=18, mode="L"):
@@ -87,13 +87,13 @@ def test_exif_orientation_is_applied(tmp_path):
 
 @pytest.mark.parametrize("gray", [0, 128, 255])
 def test_blank_image_is_no_digit(gray):
-    with pytest.raises(imaging.NoDigitFound, match="no digit found"):
+    with pytest.raises(NoDigitFound, match="no digit found"):
         imaging.prepare(Image.new("L", (200, 200), gray))
 
 
 def test_paper_with_only_sensor_noise_is_no_digit():
     noise = np.random.default_rng(0).normal(230, 6, size=(300, 300)).clip(0, 255).astype(np.uint8)
-    with pytest.raises(imaging.NoDigitFound):
+    with pytest.raises(NoDigitFound):
         imaging.prepare(Image.fromarray(noise))
 
 
@@ -140,3 +140,48 @@ def test_folders_expand_to_their_images(tmp_path):
     empty.mkdir()
     with pytest.raises(InputError, match="folder holds no image files"):
         list(imaging.image_files([empty]))
+
+
+def test_a_digit_in_two_strokes_stays_one_digit():
+    page = Image.new("L", (300, 300), 255)
+    pen = ImageDraw.Draw(page)
+    pen.line([(110, 60), (110, 150), (200, 150)], fill=0, width=14)  # the 4's hook
+    pen.line([(180, 80), (180, 250)], fill=0, width=14)  # its separate down stroke
+    assert len(imaging.find_digits(page)) == 1
+
+
+def test_connected_components_are_eight_connected():
+    mask = np.array(
+        [[1, 0, 0, 1],
+         [0, 1, 0, 1],
+         [0, 0, 0, 0],
+         [1, 1, 0, 1]], dtype=bool)
+    labels = imaging.label_components(mask)
+    assert labels[0, 0] == labels[1, 1]  # diagonal neighbours join
+    assert len({labels[0, 0], labels[0, 3], labels[3, 0], labels[3, 3]}) == 4
+    assert (labels[~mask] == 0).all() and (labels[mask] > 0).all()
+
+
+def test_u_shape_joins_into_one_component():
+    mask = np.zeros((6, 7), bool)
+    mask[0:5, 1] = mask[0:5, 5] = mask[4, 1:6] = True  # two arms meet only at the bottom
+    labels = imaging.label_components(mask)
+    assert len(np.unique(labels[mask])) == 1
+
+
+def test_hairline_strokes_are_thickened_to_mnist_width():
+    page = Image.new("L", (1500, 1500), 255)
+    ImageDraw.Draw(page).line([(500, 200), (1000, 200), (700, 1300)], fill=0, width=4)
+    prepared = imaging.prepare(page)
+    assert 1.8 < imaging.stroke_width(prepared > 0.5) < 4.5
+
+
+@pytest.mark.parametrize("pen_width", [1, 4])  # 1 px on this page is thinner than a pixel once analysed
+def test_a_hairline_loop_comes_back_whole_and_open(pen_width):
+    page = Image.new("L", (1500, 1500), 255)
+    ImageDraw.Draw(page).ellipse([(550, 300), (950, 1200)], outline=0, width=pen_width)  # a 0 in a fine pen
+    prepared = imaging.prepare(page)
+    ring = prepared > 0.5
+    assert len(np.unique(imaging.label_components(ring)[ring])) == 1  # no break in the stroke
+    assert prepared[14, 14] < 0.1  # and the loop is not filled in
+    assert 1.8 < imaging.stroke_width(ring) < 4.5

@@ -12,6 +12,7 @@ from PIL import Image
 import predict
 from conftest import ROOT
 from digit_recognizer import data, imaging, inference
+from digit_recognizer.styles import number_picture
 
 
 @pytest.fixture
@@ -64,18 +65,19 @@ def test_low_confidence_is_reported_as_unsure_with_candidates(trained_model, dig
 
 
 def test_a_number_is_read_digit_by_digit(trained_model, mnist_digits, tmp_path, capsys):
-    from test_styles import number_picture
-
     images, _ = mnist_digits
     path = tmp_path / "number.png"
     number_picture(images[:3]).save(path)
-    exit_code, out, _ = run_predict(["--model", str(trained_model), "--json", str(path)], capsys)
+    argv = ["--model", str(trained_model), "--json", "--min-confidence", "0", str(path)]
+    exit_code, out, _ = run_predict(argv, capsys)
     assert exit_code == 0
     result = json.loads(out)
-    assert len(result["digits"]) == 3 and len(result["number"]) == 3
     boxes = [d["box"] for d in result["digits"]]
-    assert boxes == sorted(boxes) and all(left < right for left, _, right, _ in boxes)
-    assert result["number"] == "".join("?" if d["unsure"] else str(d["digit"]) for d in result["digits"])
+    assert len(boxes) == 3 and boxes == sorted(boxes) and all(left < right for left, _, right, _ in boxes)
+    fields = np.stack([digit.pixels for digit in imaging.find_digits(imaging.load_image(path))])
+    expected = inference.load_predictor(trained_model, "keras").predict(fields)
+    np.testing.assert_allclose([d["probabilities"] for d in result["digits"]], expected, atol=1e-4)
+    assert result["number"] == "".join(str(d) for d in expected.argmax(axis=1))
 
 
 def test_folder_argument_predicts_every_image(trained_model, digit_pictures, capsys):

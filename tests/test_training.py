@@ -11,10 +11,10 @@ from conftest import ROOT
 
 import main
 import predict
-from digit_recognizer import data, inference, training
+from digit_recognizer import artifacts, data, inference, training
 from digit_recognizer.config import RECIPES
 from digit_recognizer.model import build_model
-from digit_recognizer.quiet_keras import keras
+from digit_recognizer.keras_runtime import keras
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -29,17 +29,18 @@ def test_training_run_saves_model_metadata_and_pictures(trained_model, train_fra
         with Image.open(picture) as image:
             image.verify()
             assert image.size[0] > 300
-    metadata = json.loads(trained_model.with_suffix(".json").read_text())
+    metadata = artifacts.read_metadata(trained_model)
     assert metadata["rows"] == {"train": 360, "validation": 40}  # the default recipe holds out 10%
     assert metadata["config"]["epochs"] == 2 and metadata["config"]["seed"] == 42
     assert metadata["config"]["arch"] == "batchnorm" and metadata["config"]["validation_split"] == 0.1
     assert metadata["members"] == 1 and metadata["epochs_run"] == [2]
+    assert metadata["parameters"] == build_model("batchnorm").count_params()
     assert metadata["best_epochs"][0] in (1, 2) and metadata["interrupted"] is False
     assert metadata["versions"]["keras"] == keras.__version__
 
 
 def test_saved_model_reloads_and_predicts_as_recorded(trained_model, train_frame):
-    metadata = json.loads(trained_model.with_suffix(".json").read_text())
+    metadata = artifacts.read_metadata(trained_model)
     pixels, labels = data.load_labelled_csv(trained_model.parent / "train.csv")
     _, _, val_pixels, val_labels = data.split(pixels, labels, metadata["config"]["validation_split"], seed=42)
     predictor = inference.load_predictor(trained_model, "keras")
@@ -111,7 +112,7 @@ def test_ensemble_is_saved_as_one_model_that_predict_py_uses(tmp_path, train_fra
     argv = ["--data", str(csv_path), "--model", str(model_path), "--epochs", "1", "--ensemble", "2", "--no-show"]
     assert main.main(argv) == 0
     assert capsys.readouterr().out.count("for the whole run") == 1  # one estimate, made by the first member
-    assert json.loads(model_path.with_suffix(".json").read_text())["members"] == 2
+    assert artifacts.read_metadata(model_path)["members"] == 2
     ensemble = inference.load_predictor(model_path, "keras").model
     members = [layer for layer in ensemble.layers if layer.name.startswith("member_")]
     assert len(members) == 2
@@ -143,22 +144,6 @@ def test_mirrored_strategy_trains_a_step_on_cpu(mnist_digits):
     before = [w.copy() for w in model.get_weights()]
     model.fit(images, training.one_hot(labels), batch_size=32, epochs=1, verbose=0)
     assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
-
-
-def test_failed_save_keeps_the_previous_model(tmp_path):
-    path = tmp_path / "digit_recognizer_model.keras"
-    path.write_bytes(b"the previous model")
-    model = build_model("simple")
-
-    def broken_save(target):
-        target.write_bytes(b"half a model")
-        raise OSError("disk full")
-
-    model.save = broken_save
-    with pytest.raises(OSError, match="disk full"):
-        training.save_model(model, path, {"note": "x"})
-    assert path.read_bytes() == b"the previous model"
-    assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
 
 def test_main_py_rejects_a_bad_csv_with_one_line_and_exit_2(write_csv, train_frame):

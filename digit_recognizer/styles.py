@@ -1,7 +1,8 @@
 """MNIST digits re-rendered the way users' pictures look: photos, drawings, scans, boards.
 
-Each style takes a 28x28 uint8 MNIST digit (white on black) and a NumPy random generator and
-returns a PIL image. Used by the tests and by bench/predict_bench.py.
+The evidence for picture preparation: each style takes a 28x28 uint8 MNIST digit (white on
+black) and a NumPy random generator and returns a PIL image. The tests and bench/predict_bench.py
+render digits the model never trained on with them; nothing at run time uses this module.
 """
 import io
 
@@ -125,3 +126,12 @@ STYLES = {
                   fine_pen_scan, touching_edge, hand_drawn_28, chalk_on_board, faint_pencil,
                   specks_and_stray_line, slightly_rotated)
 }
+
+
+def number_picture(digits, gap=60, paper=255):
+    """Digits written side by side on one page, dark on light."""
+    tiles = [Image.fromarray(255 - d).resize((200, 200), Image.Resampling.BICUBIC) for d in digits]
+    page = Image.new("L", (len(tiles) * (200 + gap) + gap, 320), paper)
+    for index, tile in enumerate(tiles):
+        page.paste(tile, (gap + index * (200 + gap), 60))
+    return page

@@ -1,20 +1,12 @@
 """The fast LiteRT engine and Keras give the same answers, and a stale LiteRT copy is never used."""
-import json
-import shutil
-
 import numpy as np
 import pytest
 
-from digit_recognizer import data, inference
-from digit_recognizer.cli import InputError
+from digit_recognizer import artifacts, data, inference
+from digit_recognizer.errors import InputError
 
 
-def test_training_exports_a_matching_litert_copy(trained_model):
-    metadata = json.loads(inference.metadata_path(trained_model).read_text())
-    assert metadata["fingerprints"] == {
-        "keras": inference.fingerprint(trained_model),
-        "litert": inference.fingerprint(inference.litert_path(trained_model)),
-    }
+def test_the_matching_litert_copy_answers_by_default(trained_model):
     assert inference.load_predictor(trained_model).engine == "litert"
 
 
@@ -29,15 +21,8 @@ def test_litert_and_keras_give_the_same_probabilities(trained_model, mnist_digit
     np.testing.assert_allclose(inference.load_predictor(trained_model).predict(batch[:1]), fast[:1], atol=1e-6)
 
 
-@pytest.fixture
-def copied_model(trained_model, tmp_path):
-    for source in (trained_model, inference.litert_path(trained_model), inference.metadata_path(trained_model)):
-        shutil.copy(source, tmp_path / source.name)
-    return tmp_path / trained_model.name
-
-
 def test_a_litert_copy_from_another_run_is_not_used(copied_model):
-    litert = inference.litert_path(copied_model)
+    litert = artifacts.litert_path(copied_model)
     litert.write_bytes(litert.read_bytes() + b"\0")  # not the file that training recorded
     assert inference.load_predictor(copied_model).engine == "keras"
     with pytest.raises(InputError, match="is not from the same training run"):
@@ -45,8 +30,14 @@ def test_a_litert_copy_from_another_run_is_not_used(copied_model):
 
 
 def test_without_metadata_or_copy_keras_answers(copied_model):
-    inference.metadata_path(copied_model).unlink()
+    artifacts.metadata_path(copied_model).unlink()
     assert inference.load_predictor(copied_model).engine == "keras"
-    inference.litert_path(copied_model).unlink()
+    artifacts.litert_path(copied_model).unlink()
     with pytest.raises(InputError, match="does not exist"):
         inference.load_predictor(copied_model, "litert")
+
+
+def test_a_missing_model_says_how_to_train_one(tmp_path):
+    with pytest.raises(InputError) as caught:
+        inference.load_predictor(tmp_path / "none.keras")
+    assert str(caught.value) == f"{tmp_path / 'none.keras'}: no trained model found; train one first with `python main.py`"

@@ -1,0 +1,64 @@
+"""The saved model: the `.keras` file, its LiteRT copy and the metadata that ties them together.
+
+main.py writes the three side by side; predict.py and the app read them. The metadata records
+both files' fingerprints, so the fast LiteRT copy is used only when it came from the same
+training run as the `.keras` file: a copy left over from another run never answers for this model.
+"""
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+from .atomic_write import write_atomically
+
+
+def litert_path(model_path):
+    return Path(model_path).with_suffix(".tflite")
+
+
+def metadata_path(model_path):
+    return Path(model_path).with_suffix(".json")
+
+
+def fingerprint(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_metadata(model_path):
+    """The JSON main.py wrote beside the model (the run's settings, figures and fingerprints)."""
+    return json.loads(metadata_path(model_path).read_text())
+
+
+def save(model, path, metadata):
+    """Write the model, its LiteRT copy and their metadata; return the paths written.
+
+    A crash never leaves a half-written file. Without a LiteRT copy (the converter failed) the
+    `.keras` model still stands, and predict.py uses Keras.
+    """
+    write_atomically(path, model.save)
+    fingerprints = {"keras": fingerprint(path)}
+    exported = litert_path(path)
+    try:
+        write_atomically(exported, lambda tmp: model.export(tmp, format="litert", verbose=False))
+        fingerprints["litert"] = fingerprint(exported)
+    except Exception as error:  # the converter's failures vary; the .keras model is what matters
+        exported.unlink(missing_ok=True)
+        print(f"warning: no LiteRT copy ({type(error).__name__}: {error}); predict.py will use Keras",
+              file=sys.stderr)
+    metadata = {**metadata, "fingerprints": fingerprints}
+    write_atomically(metadata_path(path), lambda tmp: tmp.write_text(json.dumps(metadata, indent=2) + "\n"))
+    return [path, *([exported] if "litert" in fingerprints else []), metadata_path(path)]
+
+
+def litert_mismatch(model_path):
+    """None when the LiteRT copy beside the model was exported from it; otherwise why not."""
+    exported = litert_path(model_path)
+    if not exported.is_file():
+        return f"{exported} does not exist"
+    try:
+        recorded = read_metadata(model_path)["fingerprints"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"{metadata_path(model_path)} does not record the model's fingerprints"
+    if recorded.get("keras") != fingerprint(model_path) or recorded.get("litert") != fingerprint(exported):
+        return f"{exported} is not from the same training run as {model_path}"
+    return None

@@ -1,0 +1,9 @@
+"""The errors the package raises for what a user gave it; the entry points show them as one line."""
+
+
+class InputError(Exception):
+    """A problem with what the user gave us (a file, a flag): shown as one line, never a traceback."""
+
+
+class NoDigitFound(InputError):
+    """A readable picture with no ink worth reading in it."""

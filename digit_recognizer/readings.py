@@ -1,0 +1,112 @@
+"""What the model read in a picture, and how it is said.
+
+``read_pictures`` is the one reading pipeline behind predict.py and the app: find the digits in
+each picture, predict them all in one batch, and turn the probabilities into a ``Reading`` per
+picture, which words itself for people (``describe``) and for programs (``as_json``).
+"""
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import imaging
+from .errors import InputError
+
+
+@dataclass
+class DigitPrediction:
+    probabilities: np.ndarray  # (10,)
+    min_confidence: float  # below this the answer is "unsure"
+    box: tuple = None  # (left, top, right, bottom) in the picture, when known
+    field: np.ndarray = None  # the (28, 28) field the model saw
+
+    @property
+    def ranking(self):
+        return [int(d) for d in np.argsort(self.probabilities)[::-1]]
+
+    @property
+    def digit(self):
+        return self.ranking[0]
+
+    @property
+    def confidence(self):
+        return float(self.probabilities[self.digit])
+
+    @property
+    def unsure(self):
+        return self.confidence < self.min_confidence
+
+    def candidates(self, count=3):
+        return ", ".join(f"{d} ({self.probabilities[d]:.0%})" for d in self.ranking[:count])
+
+    def as_json(self):
+        fields = {
+            "digit": self.digit,
+            "confidence": round(self.confidence, 6),
+            "probabilities": [round(float(p), 6) for p in self.probabilities],
+            "unsure": self.unsure,
+        }
+        return fields if self.box is None else {**fields, "box": list(self.box)}
+
+
+@dataclass
+class Reading:
+    """What the model read in one picture: one digit, or the digits of a number, left to right."""
+
+    file: str
+    digits: list  # DigitPrediction, left to right
+    picture: object = None  # the PIL image as the user gave it
+
+    @property
+    def number(self):
+        return "".join("?" if d.unsure else str(d.digit) for d in self.digits)
+
+    @property
+    def fields(self):
+        """The 28x28 fields the model saw, side by side: (28, 28 * digits)."""
+        return np.hstack([d.field for d in self.digits])
+
+    def as_json(self):
+        if len(self.digits) == 1:
+            return {"file": self.file, **self.digits[0].as_json()}
+        return {"file": self.file, "number": self.number, "digits": [d.as_json() for d in self.digits]}
+
+    def describe(self):
+        if len(self.digits) > 1:
+            details = "; ".join(
+                f"unsure: {d.candidates()}" if d.unsure else f"{d.digit} {d.confidence:.1%}" for d in self.digits
+            )
+            return f"{self.file}: {self.number}  ({details})"
+        digit = self.digits[0]
+        if digit.unsure:
+            return f"{self.file}: unsure - could be {digit.candidates()}"
+        runner_up = digit.ranking[1]
+        return (f"{self.file}: {digit.digit}  ({digit.confidence:.1%} sure; "
+                f"runner-up {runner_up} at {digit.probabilities[runner_up]:.1%})")
+
+
+def read_pictures(pictures, load_predictor, min_confidence, separate=True):
+    """Read each (name, picture), where a picture is a PIL image or an image file's path.
+
+    Returns one outcome per picture, in order: its ``Reading``, or the ``InputError`` that stopped
+    it (not an image, no digit found, ...). ``load_predictor()`` is called once, and only when
+    some picture holds digits, so that a picture with nothing to read never waits for a model.
+    """
+    found = []
+    for name, picture in pictures:
+        try:
+            image = imaging.load_image(picture) if isinstance(picture, (str, Path)) else picture
+            found.append((name, image, imaging.find_digits(image, separate)))
+        except InputError as error:
+            found.append(error)
+    digits = [digit for outcome in found if not isinstance(outcome, InputError) for digit in outcome[2]]
+    if not digits:
+        return found
+    probabilities = iter(load_predictor().predict(np.stack([digit.pixels for digit in digits])))
+    return [outcome if isinstance(outcome, InputError) else _reading(*outcome, probabilities, min_confidence)
+            for outcome in found]
+
+
+def _reading(name, image, digits, probabilities, min_confidence):
+    predictions = [DigitPrediction(next(probabilities), min_confidence, digit.box, digit.pixels) for digit in digits]
+    return Reading(name, predictions, image)

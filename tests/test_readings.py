@@ -1,0 +1,93 @@
+"""Readings: how probabilities are worded, and the one pipeline from pictures to readings."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from digit_recognizer import imaging
+from digit_recognizer.errors import InputError, NoDigitFound
+from digit_recognizer.readings import DigitPrediction, Reading, read_pictures
+from digit_recognizer.styles import number_picture
+
+
+def probabilities(**shares):
+    """Ten probabilities with the given digits' shares (d3=0.9 ...) and the rest spread evenly."""
+    values = np.zeros(10, np.float32)
+    for name, share in shares.items():
+        values[int(name[1:])] = share
+    rest = [d for d in range(10) if values[d] == 0]
+    values[rest] = (1 - values.sum()) / len(rest)
+    return values
+
+
+def test_a_sure_digit_names_its_runner_up():
+    reading = Reading("seven.png", [DigitPrediction(probabilities(d7=0.9, d1=0.06), 0.7)])
+    assert reading.describe() == "seven.png: 7  (90.0% sure; runner-up 1 at 6.0%)"
+    assert reading.number == "7"
+
+
+def test_an_unsure_digit_lists_its_candidates():
+    reading = Reading("four.png", [DigitPrediction(probabilities(d4=0.48, d9=0.41, d7=0.06), 0.7)])
+    assert reading.describe() == "four.png: unsure - could be 4 (48%), 9 (41%), 7 (6%)"
+
+
+def test_a_number_marks_its_unsure_digits():
+    digits = [DigitPrediction(probabilities(d2=0.99), 0.7, (0, 0, 10, 10)),
+              DigitPrediction(probabilities(d0=0.5, d6=0.4, d8=0.05), 0.7, (12, 0, 20, 10)),
+              DigitPrediction(probabilities(d5=0.8), 0.7, (22, 0, 30, 10))]
+    reading = Reading("year.png", digits)
+    assert reading.number == "2?5"
+    assert reading.describe() == "year.png: 2?5  (2 99.0%; unsure: 0 (50%), 6 (40%), 8 (5%); 5 80.0%)"
+    as_json = reading.as_json()
+    assert as_json["number"] == "2?5" and [d["box"] for d in as_json["digits"]] == [
+        [0, 0, 10, 10], [12, 0, 20, 10], [22, 0, 30, 10]]
+    assert [d["unsure"] for d in as_json["digits"]] == [False, True, False]
+
+
+def test_one_digit_as_json():
+    as_json = Reading("a.png", [DigitPrediction(probabilities(d3=0.75), 0.7, (1, 2, 3, 4))]).as_json()
+    assert as_json["file"] == "a.png" and as_json["digit"] == 3 and as_json["confidence"] == 0.75
+    assert as_json["unsure"] is False and as_json["box"] == [1, 2, 3, 4] and len(as_json["probabilities"]) == 10
+
+
+class CountingPredictor:
+    """Answers every field with the same probabilities and counts the calls."""
+
+    def __init__(self):
+        self.batches = []
+
+    def predict(self, fields):
+        self.batches.append(len(fields))
+        return np.tile(probabilities(d8=0.9), (len(fields), 1))
+
+
+def test_pictures_are_read_in_order_with_one_model_call(tmp_path, mnist_digits):
+    images, _ = mnist_digits
+    number_path = tmp_path / "number.png"
+    number_picture(images[:3]).save(number_path)
+    blank = Image.new("L", (100, 100), 255)
+    predictor = CountingPredictor()
+    outcomes = read_pictures([("number", number_path), ("blank", blank), ("missing", tmp_path / "no.png"),
+                              ("one", Image.fromarray(255 - images[3]))], lambda: predictor, 0.7)
+    number, empty, missing, one = outcomes
+    assert predictor.batches == [4]  # every digit of every picture in one batch
+    assert number.file == "number" and number.number == "888" and len(number.digits) == 3
+    assert isinstance(empty, NoDigitFound) and str(empty) == "no digit found (the image is blank)"
+    assert isinstance(missing, InputError) and str(missing) == f"{tmp_path / 'no.png'}: file not found"
+    assert one.number == "8" and one.picture.size == (28, 28)
+    np.testing.assert_array_equal(one.fields, imaging.prepare(Image.fromarray(255 - images[3])))
+    assert number.fields.shape == (28, 84)
+
+
+def test_no_model_is_loaded_when_no_picture_holds_a_digit():
+    def no_model():
+        raise AssertionError("the model was loaded")
+
+    outcome, = read_pictures([("blank", Image.new("L", (50, 50), 0))], no_model, 0.7)
+    assert isinstance(outcome, NoDigitFound)
+
+
+@pytest.mark.parametrize("separate, count", [(True, 2), (False, 1)])
+def test_separate_decides_whether_a_picture_may_hold_a_number(mnist_digits, separate, count):
+    images, _ = mnist_digits
+    reading, = read_pictures([("two", number_picture(images[:2]))], CountingPredictor, 0.7, separate)
+    assert len(reading.digits) == count
