@@ -3,7 +3,6 @@
 Needs Debian's chromium (`.ci/run` installs it) and the playwright package, which drives that
 browser; playwright's own browser download is never used. Outside CI the tests skip when the
 browser is missing; in CI they fail. A failing test leaves failure.png in its temporary folder.
-Set APP_SCREENSHOT=docs/app.png to keep a screenshot of the drawing test for the README.
 """
 import collections
 import os
@@ -17,7 +16,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from styles import phone_photo
+from digit_recognizer.styles import phone_photo
 
 CHROMIUM = "/usr/bin/chromium"
 # As root in a sandboxed machine with no internet: no sandbox, no GPU, no background connections.
@@ -44,6 +43,7 @@ def require_browser():
 @pytest.fixture(scope="module")
 def capable_model(tmp_path_factory):
     """The simple CNN trained for 2 epochs on 3,000 rows: ~95% accurate, so clear digits are read right."""
+    require_browser()  # before spending the training on tests that cannot run
     import pandas as pd
 
     import main
@@ -59,7 +59,6 @@ def capable_model(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def app_server(capable_model):
-    require_browser()
     with socket.socket() as probe:  # a free loopback port
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -156,10 +155,6 @@ def test_a_drawn_1_is_read_as_1(page):
 def test_a_drawn_7_is_read_as_7(page):
     draw(page, SEVEN)
     assert read_drawing(page) == "7"
-    screenshot = os.environ.get("APP_SCREENSHOT")
-    if screenshot:
-        page.locator("#seen img").wait_for()
-        page.screenshot(path=screenshot, clip={"x": 0, "y": 0, "width": 1200, "height": 600})
 
 
 def test_an_uploaded_photo_is_read(page, capable_model, tmp_path):
