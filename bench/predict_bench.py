@@ -5,6 +5,8 @@
 2. Images per second for a Kaggle `--csv` run over a 28,000-row test file.
 3. Accuracy on validation digits the model never trained on, raw and re-rendered in each of the
    user-picture styles of digit_recognizer/styles.py (photo, drawing, scan, board, ...).
+4. Whole numbers (2-6 of those digits) in each number style (spaced, touching, ruled paper,
+   vignetted photo, ...): the share read exactly, and the share of digits read right.
 
 Needs a model trained by `python main.py`. Prints a table and writes bench/results/predict_bench.json.
 
@@ -23,8 +25,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from digit_recognizer import artifacts, data, imaging, inference  # noqa: E402
-from digit_recognizer.styles import STYLES  # noqa: E402
+from digit_recognizer import artifacts, data, imaging, inference, readings  # noqa: E402
+from digit_recognizer.styles import NUMBER_STYLES, STYLES  # noqa: E402
 import machine  # noqa: E402  (bench/machine.py and bench/timing.py, beside this script)
 from timing import timed_child  # noqa: E402
 
@@ -38,6 +40,7 @@ def parse_args():
                         help="Kaggle test file for the --csv timing (default: 28,000 rows of train.csv, unlabelled)")
     parser.add_argument("--repeats", type=int, default=7, help="cold starts per engine")
     parser.add_argument("--digits", type=int, default=300, help="validation digits per style")
+    parser.add_argument("--numbers", type=int, default=100, help="numbers per number style")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "predict_bench.json")
     return parser.parse_args()
 
@@ -72,16 +75,19 @@ def kaggle_csv(args, scratch):
     return {"rows": rows, "seconds": wall, "images_per_second": rows / wall, "peak_rss_mib": peak}
 
 
-def style_accuracy(args):
-    """Accuracy on the model's own validation digits (never trained on), raw and in each style."""
+def validation_digits(args):
+    """The model's own validation digits (never trained on): (uint8 (N, 28, 28), labels)."""
     metadata = artifacts.read_metadata(args.model)
     pixels, labels = data.load_labelled_csv(ROOT / metadata["config"]["data"])
     _, _, val_pixels, val_labels = data.split(pixels, labels, metadata["config"]["validation_split"],
                                               metadata["config"]["seed"])
-    truth = val_labels[: args.digits]
-    predictor = inference.load_predictor(args.model)
-    raw = float(np.mean(predictor.predict(data.to_model_input(val_pixels[: args.digits])).argmax(axis=1) == truth))
-    digits = val_pixels[: args.digits].reshape(-1, 28, 28)
+    return val_pixels.reshape(-1, 28, 28), val_labels
+
+
+def style_accuracy(args, predictor, digits, labels):
+    """Accuracy on the first --digits validation digits, raw and in each style."""
+    digits, truth = digits[: args.digits], labels[: args.digits]
+    raw = float(np.mean(predictor.predict(data.to_model_input(digits)).argmax(axis=1) == truth))
     results = {"raw": raw}
     for name, style in STYLES.items():
         rng = np.random.default_rng(0)
@@ -91,6 +97,36 @@ def style_accuracy(args):
     return results
 
 
+def number_accuracy(args, predictor, digits, labels):
+    """Per number style: the share of numbers read exactly, and of their digits read right."""
+    results = {}
+    for name, style in NUMBER_STYLES.items():
+        rng = np.random.default_rng(1)
+        exact, right, total = 0, 0, 0
+        for _ in range(args.numbers):
+            chosen = rng.choice(len(labels), size=int(rng.integers(2, 7)), replace=False)
+            truth = "".join(str(label) for label in labels[chosen])
+            reading, = readings.read_pictures([(name, style(list(digits[chosen]), rng))], lambda: predictor, 0.0)
+            read = reading.number if isinstance(reading, readings.Reading) else ""
+            exact += read == truth
+            right += len(truth) - edit_distance(read, truth)
+            total += len(truth)
+        results[name] = {"exact": exact / args.numbers, "digits": max(0, right) / total}
+        print(f"  {name:<24}{results[name]['exact']:8.2%} exact, {results[name]['digits']:.2%} of digits", flush=True)
+    return results
+
+
+def edit_distance(a, b):
+    """Digits inserted, dropped or misread between two strings (Levenshtein)."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
+
+
 def main():
     args = parse_args()
     if not args.model.is_file():
@@ -98,7 +134,10 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         cold = cold_starts(args, Path(scratch))
         csv = kaggle_csv(args, Path(scratch))
-    styles = style_accuracy(args)
+    predictor = inference.load_predictor(args.model)
+    digits, labels = validation_digits(args)
+    styles = style_accuracy(args, predictor, digits, labels)
+    numbers = number_accuracy(args, predictor, digits, labels)
     report = {
         "benchmark": "predict_bench",
         "date": time.strftime("%Y-%m-%d"),
@@ -108,6 +147,8 @@ def main():
         "kaggle_csv": csv,
         "style_accuracy": styles,
         "digits_per_style": args.digits,
+        "number_accuracy": numbers,
+        "numbers_per_style": args.numbers,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
@@ -121,6 +162,9 @@ def main():
     print(f"\n{'style':<26}{'accuracy':>10}{'vs raw':>10}")
     for name, accuracy in styles.items():
         print(f"  {name:<24}{accuracy:>10.2%}{(accuracy - styles['raw']) * 100:>+9.2f}pp")
+    print(f"\n{'number style':<26}{'exact':>10}{'digits':>10}")
+    for name, result in numbers.items():
+        print(f"  {name:<24}{result['exact']:>10.1%}{result['digits']:>10.1%}")
     print(f"\nwrote {args.output}")
 
 

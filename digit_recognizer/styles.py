@@ -135,3 +135,146 @@ def number_picture(digits, gap=60, paper=255):
     for index, tile in enumerate(tiles):
         page.paste(tile, (gap + index * (200 + gap), 60))
     return page
+
+
+def light_grey_28(digit, rng):
+    """A 28x28 drawing in light grey on white, as some drawing apps export: 20-45 grey levels of contrast."""
+    contrast = rng.uniform(20, 45)
+    return Image.fromarray(np.round(255 - digit.astype(np.float32) * contrast / 255).astype(np.uint8))
+
+
+STYLES["light_grey_28"] = light_grey_28
+
+
+# Numbers: several digits written side by side, as people photograph them. Each style takes a
+# list of 28x28 uint8 MNIST digits and a generator, and returns a PIL image of the whole number.
+
+def _tight(ink):
+    rows, cols = np.flatnonzero(ink.max(axis=1) > 0.1), np.flatnonzero(ink.max(axis=0) > 0.1)
+    return ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
+def number_ink(digits, rng, height=100, gap=(0.3, 0.6), touching=False):
+    """The number's ink (float, 0-1) with a margin of one digit height around it.
+
+    Each digit is scaled to about ``height`` px tall; neighbours are ``gap`` x height apart (a range),
+    or with ``touching`` moved together until their strokes meet, then 0-3 px further.
+    """
+    tiles = []
+    for digit in digits:
+        tile = _tight(enlarge(digit, 28 * 5))
+        scale = height * rng.uniform(0.9, 1.1) / tile.shape[0]
+        size = (max(1, round(tile.shape[1] * scale)), max(1, round(tile.shape[0] * scale)))
+        tiles.append(np.asarray(Image.fromarray(tile, mode="F").resize(size, Image.Resampling.BILINEAR)))
+    margin = height
+    width = 2 * margin + sum(t.shape[1] for t in tiles) + int(height * gap[1]) * len(tiles)
+    canvas = np.zeros((2 * margin + int(height * 1.2), width), np.float32)
+    right = margin  # the right edge of the ink so far
+    for tile in tiles:
+        top = margin + int(rng.integers(0, max(1, canvas.shape[0] - 2 * margin - tile.shape[0] + 1)))
+        if touching and right > margin:
+            left = _touching_left(canvas, tile, top, right) - int(rng.integers(0, 4))
+        else:
+            left = right + int(height * rng.uniform(*gap))
+        region = canvas[top : top + tile.shape[0], left : left + tile.shape[1]]
+        np.maximum(region, tile, out=region)
+        right = max(right, left + tile.shape[1])
+    return canvas[:, : right + margin]
+
+
+def _touching_left(canvas, tile, top, right):
+    """The rightmost left edge at which ``tile`` placed at ``top`` touches the ink already on ``canvas``."""
+    strokes = tile > 0.5
+    for left in range(right, max(0, right - tile.shape[1]) - 1, -1):
+        under = canvas[top : top + tile.shape[0], left : left + tile.shape[1]] > 0.5
+        if (under & strokes[:, : under.shape[1]]).any():
+            return left
+    return max(0, right - tile.shape[1])
+
+
+def _on_paper(ink, paper, ink_color):
+    """Float RGB: ``paper`` (a colour, or an (H, W, 3) array) with ``ink_color`` laid on by ``ink``."""
+    paper = np.broadcast_to(np.asarray(paper, np.float32), (*ink.shape, 3))
+    return paper * (1 - ink[..., None]) + np.asarray(ink_color, np.float32) * ink[..., None]
+
+
+def number_spaced(digits, rng):
+    return to_image(_on_paper(number_ink(digits, rng), 0.97, 0.05))
+
+
+def number_close(digits, rng):
+    return to_image(_on_paper(number_ink(digits, rng, gap=(0.03, 0.12)), 0.97, 0.05))
+
+
+def number_touching(digits, rng):
+    """Neighbours whose strokes touch or slightly overlap."""
+    return to_image(_on_paper(number_ink(digits, rng, touching=True), 0.97, 0.05))
+
+
+def _lined_paper(shape, rng, spacing, vertical):
+    """Paper with thin blue-grey rule lines every ``spacing`` px (and columns too, for squared paper)."""
+    rows, cols = np.indices(shape)
+    offset = rng.integers(0, spacing)
+    lines = (rows + offset) % spacing < 2
+    if vertical:
+        lines |= (cols + offset) % spacing < 2
+    paper = np.broadcast_to(np.float32([0.97, 0.97, 0.95]), (*shape, 3)).copy()
+    paper[lines] = [0.62, 0.72, 0.85]
+    return paper
+
+
+def number_ruled(digits, rng):
+    """Close digits on ruled paper: the rule lines run through and under the digits."""
+    ink = number_ink(digits, rng, gap=(0.05, 0.3))
+    return to_image(_on_paper(ink, _lined_paper(ink.shape, rng, int(rng.integers(40, 70)), False), [0.1, 0.1, 0.35]))
+
+
+def number_squared(digits, rng):
+    """Close digits on squared (grid) paper."""
+    ink = number_ink(digits, rng, gap=(0.05, 0.3))
+    return to_image(_on_paper(ink, _lined_paper(ink.shape, rng, int(rng.integers(25, 45)), True), [0.1, 0.1, 0.1]))
+
+
+def number_vignette(digits, rng):
+    """A phone photo: dark corners (lens vignetting), light falling off to one side, noise, JPEG."""
+    ink = number_ink(digits, rng, height=120, gap=(0.1, 0.4))
+    pad = ink.shape[1] // 4
+    ink = np.pad(ink, ((pad, pad), (0, 0)))
+    rows, cols = np.indices(ink.shape, dtype=np.float32)
+    radius = np.hypot((rows / ink.shape[0] - 0.5) * 2, (cols / ink.shape[1] - 0.5) * 2) / np.sqrt(2)
+    light = (0.95 - rng.uniform(0.45, 0.65) * radius ** 2) * (1 - rng.uniform(0, 0.2) * cols / ink.shape[1])
+    paper = np.stack([light, light * 0.97, light * 0.92], axis=-1)
+    rgb = _on_paper(ink, paper, [0.08, 0.08, 0.12])
+    return to_image(rgb + rng.normal(0, 0.025, rgb.shape), jpeg_quality=80)
+
+
+def number_underlined(digits, rng):
+    """A number with a line drawn under it, close to or touching the digits' bottoms."""
+    ink = number_ink(digits, rng, gap=(0.1, 0.4))
+    rows = np.flatnonzero(ink.max(axis=1) > 0.5)
+    cols = np.flatnonzero(ink.max(axis=0) > 0.5)
+    y = rows[-1] + int(rng.integers(-2, 10))
+    ink[y : y + int(rng.integers(3, 7)), max(0, cols[0] - 15) : cols[-1] + 15] = 1.0
+    return to_image(_on_paper(ink, 0.97, 0.05))
+
+
+def number_faint_far(digits, rng):
+    """Faint pencil photographed from a distance: small digits, little contrast, noise."""
+    ink = number_ink(digits, rng, height=int(rng.integers(30, 45)), gap=(0.15, 0.5))
+    ink = np.pad(ink, ink.shape[1] // 3)
+    rgb = _on_paper(ink, 0.88, rng.uniform(0.55, 0.65))
+    return to_image(rgb + rng.normal(0, 0.02, rgb.shape), jpeg_quality=85)
+
+
+def number_dark_paper(digits, rng):
+    """Black ink on dark (grey or brown) paper."""
+    paper = rng.uniform(0.3, 0.45) * np.float32([1.0, 0.92, 0.8])
+    rgb = _on_paper(number_ink(digits, rng, gap=(0.1, 0.4)), paper, 0.02)
+    return to_image(rgb + rng.normal(0, 0.02, rgb.shape))
+
+
+NUMBER_STYLES = {
+    style.__name__: style
+    for style in (number_spaced, number_close, number_touching, number_ruled, number_squared, number_vignette,
+                  number_underlined, number_faint_far, number_dark_paper)
+}
