@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from digit_recognizer import artifacts, data, imaging, inference, readings  # noqa: E402
+from digit_recognizer.errors import NoDigitFound  # noqa: E402
 from digit_recognizer.styles import NUMBER_STYLES, STYLES  # noqa: E402
 import machine  # noqa: E402  (bench/machine.py and bench/timing.py, beside this script)
 from timing import timed_child  # noqa: E402
@@ -91,10 +92,19 @@ def style_accuracy(args, predictor, digits, labels):
     results = {"raw": raw}
     for name, style in STYLES.items():
         rng = np.random.default_rng(0)
-        prepared = np.stack([imaging.prepare(style(digit, rng)) for digit in digits])
-        results[name] = float(np.mean(predictor.predict(prepared).argmax(axis=1) == truth))
+        prepared = np.stack([prepared_or_blank(style(digit, rng)) for digit in digits])
+        read = predictor.predict(prepared).argmax(axis=1)
+        results[name] = float(np.mean((read == truth) & (prepared.max(axis=(1, 2)) > 0)))
         print(f"  {name:<24}{results[name]:8.2%}", flush=True)
     return results
+
+
+def prepared_or_blank(picture):
+    """The 28x28 the model gets, or an empty field where no digit was found (counted as a miss)."""
+    try:
+        return imaging.prepare(picture)
+    except NoDigitFound:
+        return np.zeros((28, 28), np.float32)
 
 
 def number_accuracy(args, predictor, digits, labels):
