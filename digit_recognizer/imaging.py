@@ -6,7 +6,8 @@ photo or a drawing differs in every respect, so each step below undoes one diffe
 uneven light, paper colour, dust, stray marks, stroke width, size and position. A picture of
 several digits side by side (a whole number) is cut into one field per digit.
 
-Only NumPy and Pillow are used, so that predict.py starts in a blink.
+Only NumPy and Pillow are used, so that predict.py starts in a blink. Paper lines are taken away
+in paper_lines.py, and touching digits are cut apart, with the network's help, in segmentation.py.
 """
 import warnings
 from dataclasses import dataclass
@@ -15,13 +16,18 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
-from .errors import InputError, NoDigitFound
+from . import paper_lines
+from .components import label_components
 from .config import DIGIT_BOX, IMAGE_SIZE, MAX_IMAGE_PIXELS
+from .errors import InputError, NoDigitFound
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 
 WORK_SIDE = 1024  # pictures are analysed at most this large (longer side): detail enough, and fast
-MIN_CONTRAST = 0.15  # ink-to-background contrast (0-1 scale) below which there is only noise
+# Ink is what stands out of the picture's own noise: this many times the noise's standard deviation,
+# and never less than MIN_CONTRAST (0-1 scale), below which a clean picture is blank to the eye too.
+INK_OVER_NOISE = 8
+MIN_CONTRAST = 0.03
 SPECK_SHARE = 0.03  # ink blobs smaller than this share of the largest blob are dust...
 FRAGMENT_SHARE = 0.005  # ...unless they lie near the digits' extent and are at least this big
 FRAGMENT_MARGIN = 0.25  # "near": within this share of the digits' height around their box
@@ -35,6 +41,14 @@ HAIRLINE_INK = 0.25  # a line thinner than a pixel never shows full ink: this mu
 class Digit:
     box: tuple  # (left, top, right, bottom) in the picture's own pixels
     pixels: np.ndarray  # (28, 28) float32 in [0, 1], white on black, MNIST-style
+    ink: np.ndarray = None  # the mark's ink as analysed (the box's content at 1 / scale), to cut it again
+    scale: float = 1.0  # picture pixels per analysed pixel
+
+
+def digit_from_ink(ink, left, top, scale):
+    """The Digit whose ink, as analysed, is ``ink`` with its top-left corner at (left, top)."""
+    box = tuple(round(v * scale) for v in (left, top, left + ink.shape[1], top + ink.shape[0]))
+    return Digit(box, center_in_field(scale_to_box(ink)), ink, scale)
 
 
 def load_image(path):
@@ -87,6 +101,8 @@ def find_digits(image, separate=True):
         size = (round(gray.shape[1] / scale), round(gray.shape[0] / scale))
         gray = np.asarray(Image.fromarray(gray, mode="F").resize(size, Image.Resampling.BOX))
     ink, mask = ink_map(gray)
+    mask, lines = paper_lines.without_lines(mask)
+    ink[lines] = 0
     blobs = significant_blobs(mask)
     groups = group_into_digits(blobs) if separate else [blobs]
     digits = []
@@ -95,9 +111,7 @@ def find_digits(image, separate=True):
         bottom, right = max(b.bottom for b in group), max(b.right for b in group)
         region = np.isin(blobs.labels[top:bottom, left:right], [b.label for b in group])
         near_ink = np.asarray(Image.fromarray(region.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(5))) > 0
-        digit = ink[top:bottom, left:right] * near_ink  # the group's ink only, no neighbours or dust
-        box = tuple(round(v * scale) for v in (left, top, right, bottom))
-        digits.append(Digit(box, center_in_field(scale_to_box(digit))))
+        digits.append(digit_from_ink(ink[top:bottom, left:right] * near_ink, left, top, scale))  # no neighbours or dust
     return digits
 
 
@@ -124,9 +138,13 @@ def ink_map(gray):
     Paper under a shadow or a light gradient is not one shade, so the paper's shade is modelled
     as a smooth surface fitted to the non-ink pixels and taken away before the ink is judged.
     """
-    if gray.max() - gray.min() < MIN_CONTRAST:
+    low, high = float(gray.min()), float(gray.max())
+    if high - low < MIN_CONTRAST:
         raise NoDigitFound("no digit found (the image is blank)")
-    if _border(gray).mean() > 0.5:  # light paper: MNIST's ink is the bright part
+    # The border shows the paper; light paper is nearer the picture's lightest than its darkest value.
+    # (Judged against the picture's own range, not mid-grey: dark paper under black ink, or a phone's
+    # dark corners, are still the light side of their picture.)
+    if np.median(_border(gray)) > (low + high) / 2:  # light paper: MNIST's ink is the bright part
         gray = 1.0 - gray
     mask = gray > otsu_threshold(gray)
     corrected = gray
@@ -139,7 +157,7 @@ def ink_map(gray):
         raise NoDigitFound("no digit found (the image is blank)")
     background = float(np.median(corrected[~mask]))
     full_ink = float(np.percentile(corrected[mask], 90))
-    if full_ink - background < MIN_CONTRAST:
+    if full_ink - background < max(MIN_CONTRAST, INK_OVER_NOISE * noise_level(gray)):
         raise NoDigitFound("no digit found (the image is blank or too faint)")
     return np.clip((corrected - background) / (full_ink - background), 0.0, 1.0), mask
 
@@ -244,43 +262,6 @@ def group_into_digits(blobs):
     return [g for g in groups if max(b.bottom for b in g) - min(b.top for b in g) >= MIN_HEIGHT_SHARE * tallest]
 
 
-def label_components(mask):
-    """Label 8-connected regions of a boolean image 1..N (0 = background), run by run."""
-    parent = [0]
-
-    def root(label):
-        while parent[label] != label:
-            parent[label] = parent[parent[label]]
-            label = parent[label]
-        return label
-
-    runs = []  # (row, start, end, label)
-    previous = []
-    for row, line in enumerate(mask):
-        edges = np.flatnonzero(np.diff(np.concatenate(([0], line.view(np.int8), [0]))))
-        current = []
-        for start, end in zip(edges[::2], edges[1::2]):
-            label = None
-            for p_start, p_end, p_label in previous:
-                if p_start <= end and p_end >= start:  # touching, diagonals included
-                    p_root = root(p_label)
-                    if label is None:
-                        label = p_root
-                    elif p_root != label:
-                        parent[max(p_root, label)] = min(p_root, label)
-                        label = min(p_root, label)
-            if label is None:
-                label = len(parent)
-                parent.append(label)
-            current.append((start, end, label))
-            runs.append((row, start, end, label))
-        previous = current
-    labels = np.zeros(mask.shape, dtype=np.int32)
-    for row, start, end, label in runs:
-        labels[row, start:end] = root(label)
-    return labels
-
-
 def scale_to_box(digit, box=DIGIT_BOX):
     """Resize so the longer side is ``box`` pixels (aspect kept), hairlines made MNIST-thick."""
     side = box * DETAIL
@@ -350,6 +331,17 @@ def center_in_field(digit, size=IMAGE_SIZE):
     field = np.zeros((size, size), dtype=np.float32)
     field[top : top + height, left : left + width] = digit
     return field
+
+
+def noise_level(gray):
+    """The standard deviation of the picture's pixel noise, from its neighbouring pixels' differences.
+
+    The median difference comes from the flat paper, which is most of any picture, so strokes and
+    shading barely move it (the median absolute deviation of a normal noise is 0.6745 sigma, and a
+    difference of two pixels has sqrt(2) times a pixel's sigma).
+    """
+    differences = np.abs(np.diff(gray, axis=1))
+    return float(np.median(differences)) / 0.6745 / np.sqrt(2)
 
 
 def _border(gray):

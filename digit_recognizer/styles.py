@@ -154,11 +154,12 @@ def _tight(ink):
     return ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 
-def number_ink(digits, rng, height=100, gap=(0.3, 0.6), touching=False):
+def number_ink(digits, rng, height=100, gap=(0.3, 0.6), touching=None):
     """The number's ink (float, 0-1) with a margin of one digit height around it.
 
     Each digit is scaled to about ``height`` px tall; neighbours are ``gap`` x height apart (a range),
-    or with ``touching`` moved together until their strokes meet, then 0-3 px further.
+    or, with ``touching`` = (low, high), moved together until their strokes meet, then low to high
+    pixels further (0, 0: just touching).
     """
     tiles = []
     for digit in digits:
@@ -173,7 +174,7 @@ def number_ink(digits, rng, height=100, gap=(0.3, 0.6), touching=False):
     for tile in tiles:
         top = margin + int(rng.integers(0, max(1, canvas.shape[0] - 2 * margin - tile.shape[0] + 1)))
         if touching and right > margin:
-            left = _touching_left(canvas, tile, top, right) - int(rng.integers(0, 4))
+            left = _touching_left(canvas, tile, top, right) - int(rng.integers(touching[0], touching[1] + 1))
         else:
             left = right + int(height * rng.uniform(*gap))
         region = canvas[top : top + tile.shape[0], left : left + tile.shape[1]]
@@ -207,8 +208,13 @@ def number_close(digits, rng):
 
 
 def number_touching(digits, rng):
-    """Neighbours whose strokes touch or slightly overlap."""
-    return to_image(_on_paper(number_ink(digits, rng, touching=True), 0.97, 0.05))
+    """Neighbours whose strokes just touch."""
+    return to_image(_on_paper(number_ink(digits, rng, touching=(0, 0)), 0.97, 0.05))
+
+
+def number_overlapping(digits, rng):
+    """Neighbours written into each other: 1-4 px past the point where their strokes meet."""
+    return to_image(_on_paper(number_ink(digits, rng, touching=(1, 4)), 0.97, 0.05))
 
 
 def _lined_paper(shape, rng, spacing, vertical):
@@ -273,8 +279,27 @@ def number_dark_paper(digits, rng):
     return to_image(rgb + rng.normal(0, 0.02, rgb.shape))
 
 
+def number_show_through(digits, rng):
+    """Writing on the back of the page shows through, mirrored and faint, behind the number."""
+    ink = number_ink(digits, rng, gap=(0.1, 0.4))
+    back = number_ink(digits[::-1], rng, gap=(0.1, 0.4))[:, ::-1]
+    height, width = min(ink.shape[0], back.shape[0]), min(ink.shape[1], back.shape[1])
+    shift = int(rng.integers(-height // 4, height // 4))
+    back = np.roll(back[:height, :width], shift, axis=0)
+    paper = _on_paper(back * rng.uniform(0.15, 0.3), 0.96, 0.3)
+    rgb = _on_paper(ink[:height, :width], paper, [0.05, 0.05, 0.2])
+    return to_image(rgb + rng.normal(0, 0.01, rgb.shape), jpeg_quality=90)
+
+
+def number_16_bit_half_range(digits, rng):
+    """A 16-bit greyscale scan that uses only half of its range (values up to 32767)."""
+    grey = _on_paper(number_ink(digits, rng, gap=(0.1, 0.4)), 0.95, 0.1)[..., 0]
+    return Image.fromarray(np.round(grey * 32767).astype(np.uint16))
+
+
 NUMBER_STYLES = {
     style.__name__: style
-    for style in (number_spaced, number_close, number_touching, number_ruled, number_squared, number_vignette,
-                  number_underlined, number_faint_far, number_dark_paper)
+    for style in (number_spaced, number_close, number_touching, number_overlapping, number_ruled, number_squared, number_vignette,
+                  number_underlined, number_faint_far, number_dark_paper, number_show_through,
+                  number_16_bit_half_range)
 }

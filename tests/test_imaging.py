@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from digit_recognizer import imaging
+from digit_recognizer import components, imaging
 from digit_recognizer.errors import InputError, NoDigitFound
 
 
@@ -150,25 +150,6 @@ def test_a_digit_in_two_strokes_stays_one_digit():
     assert len(imaging.find_digits(page)) == 1
 
 
-def test_connected_components_are_eight_connected():
-    mask = np.array(
-        [[1, 0, 0, 1],
-         [0, 1, 0, 1],
-         [0, 0, 0, 0],
-         [1, 1, 0, 1]], dtype=bool)
-    labels = imaging.label_components(mask)
-    assert labels[0, 0] == labels[1, 1]  # diagonal neighbours join
-    assert len({labels[0, 0], labels[0, 3], labels[3, 0], labels[3, 3]}) == 4
-    assert (labels[~mask] == 0).all() and (labels[mask] > 0).all()
-
-
-def test_u_shape_joins_into_one_component():
-    mask = np.zeros((6, 7), bool)
-    mask[0:5, 1] = mask[0:5, 5] = mask[4, 1:6] = True  # two arms meet only at the bottom
-    labels = imaging.label_components(mask)
-    assert len(np.unique(labels[mask])) == 1
-
-
 def test_hairline_strokes_are_thickened_to_mnist_width():
     page = Image.new("L", (1500, 1500), 255)
     ImageDraw.Draw(page).line([(500, 200), (1000, 200), (700, 1300)], fill=0, width=4)
@@ -182,6 +163,21 @@ def test_a_hairline_loop_comes_back_whole_and_open(pen_width):
     ImageDraw.Draw(page).ellipse([(550, 300), (950, 1200)], outline=0, width=pen_width)  # a 0 in a fine pen
     prepared = imaging.prepare(page)
     ring = prepared > 0.5
-    assert len(np.unique(imaging.label_components(ring)[ring])) == 1  # no break in the stroke
+    assert len(np.unique(components.label_components(ring)[ring])) == 1  # no break in the stroke
     assert prepared[14, 14] < 0.1  # and the loop is not filled in
     assert 1.8 < imaging.stroke_width(ring) < 4.5
+
+
+def test_a_faint_clean_drawing_is_read_and_an_empty_one_is_not():
+    faint = Image.new("L", (28, 28), 255)
+    ImageDraw.Draw(faint).line([(8, 5), (20, 5), (12, 23)], fill=255 - 22, width=3)  # 22 grey levels: a pale 7
+    prepared = imaging.prepare(faint)
+    assert prepared.max() == 1.0 and 0.05 < prepared.mean() < 0.3
+    with pytest.raises(NoDigitFound, match="no digit found"):
+        imaging.prepare(Image.new("L", (28, 28), 255 - 22))
+
+
+def test_black_ink_on_dark_paper_is_ink(mnist_digits):
+    images, _ = mnist_digits
+    paper = Image.fromarray((90 - images[0].astype(np.float32) * 85 / 255).astype(np.uint8)).resize((200, 200))
+    assert np.abs(imaging.prepare(paper) - images[0] / 255.0).mean() < 0.07

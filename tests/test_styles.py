@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from digit_recognizer import imaging
-from digit_recognizer.styles import STYLES, number_picture
+from digit_recognizer.styles import NUMBER_STYLES, STYLES, number_picture
 
 # Median over digits of the mean absolute pixel difference between the prepared picture and the
 # original 28x28 (0 = identical, 1 = opposite). Measured: 0.01-0.05 for every style; a digit
@@ -39,3 +39,20 @@ def test_dust_and_a_stray_edge_line_are_not_digits(mnist_digits):
     images, _ = mnist_digits
     picture = STYLES["specks_and_stray_line"](images[0], np.random.default_rng(2))
     assert len(imaging.find_digits(picture)) == 1
+
+
+SEPARATE_NUMBER_STYLES = [name for name in NUMBER_STYLES if name not in ("number_touching", "number_overlapping")]
+
+
+@pytest.mark.parametrize("style", SEPARATE_NUMBER_STYLES)
+def test_a_number_in_each_style_is_found_digit_by_digit(style, mnist_digits):
+    """Ruled and squared paper, a vignette, an underline, faint pencil, dark paper, show-through..."""
+    images, _ = mnist_digits
+    rng = np.random.default_rng(4)
+    differences = []
+    for start in (0, 4, 8):
+        digits = list(images[start : start + 4])
+        found = imaging.find_digits(NUMBER_STYLES[style](digits, rng))
+        assert len(found) == 4
+        differences += [np.abs(digit.pixels - original / 255.0).mean() for digit, original in zip(found, digits)]
+    assert np.median(differences) < MAX_MEDIAN_DIFFERENCE and max(differences) < 0.15

@@ -1,0 +1,49 @@
+"""Connected ink in a binary picture: regions and the lengths of straight runs."""
+import numpy as np
+
+
+def label_components(mask):
+    """Label 8-connected regions of a boolean image 1..N (0 = background), run by run."""
+    parent = [0]
+
+    def root(label):
+        while parent[label] != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    runs = []  # (row, start, end, label)
+    previous = []
+    for row, line in enumerate(mask):
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], line.view(np.int8), [0]))))
+        current = []
+        for start, end in zip(edges[::2], edges[1::2]):
+            label = None
+            for p_start, p_end, p_label in previous:
+                if p_start <= end and p_end >= start:  # touching, diagonals included
+                    p_root = root(p_label)
+                    if label is None:
+                        label = p_root
+                    elif p_root != label:
+                        parent[max(p_root, label)] = min(p_root, label)
+                        label = min(p_root, label)
+            if label is None:
+                label = len(parent)
+                parent.append(label)
+            current.append((start, end, label))
+            runs.append((row, start, end, label))
+        previous = current
+    labels = np.zeros(mask.shape, dtype=np.int32)
+    for row, start, end, label in runs:
+        labels[row, start:end] = root(label)
+    return labels
+
+
+def run_lengths(mask):
+    """For each ink pixel, the length of the horizontal run of ink it belongs to (0 off the ink)."""
+    padded = np.pad(mask, ((0, 0), (1, 1))).ravel()
+    edges = np.flatnonzero(np.diff(padded.view(np.int8)))
+    lengths = edges[1::2] - edges[::2]
+    runs = np.zeros(padded.shape, np.int32)
+    runs[padded] = np.repeat(lengths, lengths)
+    return runs.reshape(mask.shape[0], -1)[:, 1:-1]
