@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import imaging
+from . import imaging, segmentation
 from .errors import InputError
 
 
@@ -62,6 +62,11 @@ class Reading:
         return "".join("?" if d.unsure else str(d.digit) for d in self.digits)
 
     @property
+    def confidence(self):
+        """How sure the whole reading is: every digit right at once (the product of their confidences)."""
+        return float(np.prod([d.confidence for d in self.digits]))
+
+    @property
     def fields(self):
         """The 28x28 fields the model saw, side by side: (28, 28 * digits)."""
         return np.hstack([d.field for d in self.digits])
@@ -69,14 +74,15 @@ class Reading:
     def as_json(self):
         if len(self.digits) == 1:
             return {"file": self.file, **self.digits[0].as_json()}
-        return {"file": self.file, "number": self.number, "digits": [d.as_json() for d in self.digits]}
+        return {"file": self.file, "number": self.number, "confidence": round(self.confidence, 6),
+                "digits": [d.as_json() for d in self.digits]}
 
     def describe(self):
         if len(self.digits) > 1:
             details = "; ".join(
                 f"unsure: {d.candidates()}" if d.unsure else f"{d.digit} {d.confidence:.1%}" for d in self.digits
             )
-            return f"{self.file}: {self.number}  ({details})"
+            return f"{self.file}: {self.number}  ({self.confidence:.1%} sure as a whole; {details})"
         digit = self.digits[0]
         if digit.unsure:
             return f"{self.file}: unsure - could be {digit.candidates()}"
@@ -99,10 +105,15 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True):
             found.append((name, image, imaging.find_digits(image, separate)))
         except InputError as error:
             found.append(error)
-    digits = [digit for outcome in found if not isinstance(outcome, InputError) for digit in outcome[2]]
-    if not digits:
+    if all(isinstance(outcome, InputError) for outcome in found):
         return found
-    probabilities = iter(load_predictor().predict(np.stack([digit.pixels for digit in digits])))
+    predictor = load_predictor()
+    if separate:  # a wide mark may be touching digits: the network helps cut it
+        found = [outcome if isinstance(outcome, InputError)
+                 else (outcome[0], outcome[1], segmentation.split_touching(outcome[2], predictor.predict))
+                 for outcome in found]
+    digits = [digit for outcome in found if not isinstance(outcome, InputError) for digit in outcome[2]]
+    probabilities = iter(predictor.predict(np.stack([digit.pixels for digit in digits])))
     return [outcome if isinstance(outcome, InputError) else _reading(*outcome, probabilities, min_confidence)
             for outcome in found]
 

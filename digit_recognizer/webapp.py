@@ -105,11 +105,11 @@ def failure(message):
 
 
 def bars(reading):
-    """Gradio Label data: a digit's top 3 candidates, or a number with its least sure digit's confidence."""
+    """Gradio Label data: a digit's top 3 candidates, or a number with the whole number's confidence."""
     if len(reading.digits) == 1:
         digit = reading.digits[0]
         return {str(d): float(digit.probabilities[d]) for d in digit.ranking[:3]}
-    return {reading.number: min(d.confidence for d in reading.digits)}
+    return {reading.number: reading.confidence}
 
 
 def fields_image(reading):

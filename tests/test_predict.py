@@ -78,6 +78,7 @@ def test_a_number_is_read_digit_by_digit(trained_model, mnist_digits, tmp_path, 
     expected = inference.load_predictor(trained_model, "keras").predict(fields)
     np.testing.assert_allclose([d["probabilities"] for d in result["digits"]], expected, atol=1e-4)
     assert result["number"] == "".join(str(d) for d in expected.argmax(axis=1))
+    assert result["confidence"] == pytest.approx(np.prod(expected.max(axis=1)), abs=1e-4)
 
 
 def test_folder_argument_predicts_every_image(trained_model, digit_pictures, capsys):

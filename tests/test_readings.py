@@ -36,9 +36,11 @@ def test_a_number_marks_its_unsure_digits():
               DigitPrediction(probabilities(d5=0.8), 0.7, (22, 0, 30, 10))]
     reading = Reading("year.png", digits)
     assert reading.number == "2?5"
-    assert reading.describe() == "year.png: 2?5  (2 99.0%; unsure: 0 (50%), 6 (40%), 8 (5%); 5 80.0%)"
+    assert reading.confidence == pytest.approx(0.99 * 0.5 * 0.8)
+    assert reading.describe() == ("year.png: 2?5  (39.6% sure as a whole; 2 99.0%; unsure: 0 (50%), 6 (40%), 8 (5%); "
+                                  "5 80.0%)")
     as_json = reading.as_json()
-    assert as_json["number"] == "2?5" and [d["box"] for d in as_json["digits"]] == [
+    assert as_json["number"] == "2?5" and as_json["confidence"] == pytest.approx(0.396, abs=1e-6) and [d["box"] for d in as_json["digits"]] == [
         [0, 0, 10, 10], [12, 0, 20, 10], [22, 0, 30, 10]]
     assert [d["unsure"] for d in as_json["digits"]] == [False, True, False]
 
@@ -50,14 +52,17 @@ def test_one_digit_as_json():
 
 
 class CountingPredictor:
-    """Answers every field with the same probabilities and counts the calls."""
+    """Sure (an 8, 90%) of the whole marks in ``pictures`` and of nothing else, as a network that has
+    learnt that pieces of digits are not digits; counts the calls."""
 
-    def __init__(self):
+    def __init__(self, *pictures):
         self.batches = []
+        self.marks = [digit.pixels for picture in pictures for digit in imaging.find_digits(picture)]
 
     def predict(self, fields):
         self.batches.append(len(fields))
-        return np.tile(probabilities(d8=0.9), (len(fields), 1))
+        known = [any(np.abs(field - mark).max() < 1e-6 for mark in self.marks) for field in fields]
+        return np.stack([probabilities(d8=0.9) if sure else np.full(10, 0.1, np.float32) for sure in known])
 
 
 def test_pictures_are_read_in_order_with_one_model_call(tmp_path, mnist_digits):
@@ -65,11 +70,12 @@ def test_pictures_are_read_in_order_with_one_model_call(tmp_path, mnist_digits):
     number_path = tmp_path / "number.png"
     number_picture(images[:3]).save(number_path)
     blank = Image.new("L", (100, 100), 255)
-    predictor = CountingPredictor()
+    one_digit = Image.fromarray(255 - images[3])
+    predictor = CountingPredictor(imaging.load_image(number_path), one_digit)
     outcomes = read_pictures([("number", number_path), ("blank", blank), ("missing", tmp_path / "no.png"),
-                              ("one", Image.fromarray(255 - images[3]))], lambda: predictor, 0.7)
+                              ("one", one_digit)], lambda: predictor, 0.7)
     number, empty, missing, one = outcomes
-    assert predictor.batches == [4]  # every digit of every picture in one batch
+    assert predictor.batches[-1] == 4  # every digit of every picture in one batch, after any wide mark's pieces
     assert number.file == "number" and number.number == "888" and len(number.digits) == 3
     assert isinstance(empty, NoDigitFound) and str(empty) == "no digit found (the image is blank)"
     assert isinstance(missing, InputError) and str(missing) == f"{tmp_path / 'no.png'}: file not found"
@@ -89,5 +95,6 @@ def test_no_model_is_loaded_when_no_picture_holds_a_digit():
 @pytest.mark.parametrize("separate, count", [(True, 2), (False, 1)])
 def test_separate_decides_whether_a_picture_may_hold_a_number(mnist_digits, separate, count):
     images, _ = mnist_digits
-    reading, = read_pictures([("two", number_picture(images[:2]))], CountingPredictor, 0.7, separate)
+    two = number_picture(images[:2])
+    reading, = read_pictures([("two", two)], lambda: CountingPredictor(two), 0.7, separate)
     assert len(reading.digits) == count
