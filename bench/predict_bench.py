@@ -6,7 +6,10 @@
 3. Accuracy on validation digits the model never trained on, raw and re-rendered in each of the
    user-picture styles of digit_recognizer/styles.py (photo, drawing, scan, board, ...).
 4. Whole numbers (2-6 of those digits) in each number style (spaced, touching, ruled paper,
-   vignetted photo, ...): the share read exactly, and the share of digits read right.
+   vignetted photo, ...) read by predict.py's pipeline: the share read exactly, and the share of
+   digits read right; and single digits read the same way, which must stay one digit each.
+   Numbers are made from the first NUMBER_POOL validation digits only: the cutting of touching
+   digits (segmentation.py) was tuned on the others.
 
 Needs a model trained by `python main.py`. Prints a table and writes bench/results/predict_bench.json.
 
@@ -27,7 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from digit_recognizer import artifacts, data, imaging, inference, readings  # noqa: E402
 from digit_recognizer.errors import NoDigitFound  # noqa: E402
-from digit_recognizer.styles import NUMBER_STYLES, STYLES  # noqa: E402
+from digit_recognizer.styles import NUMBER_STYLES, STYLES, number_spaced  # noqa: E402
+
+NUMBER_POOL = 2000  # validation digits that numbers are made of
 import machine  # noqa: E402  (bench/machine.py and bench/timing.py, beside this script)
 from timing import timed_child  # noqa: E402
 
@@ -109,7 +114,9 @@ def prepared_or_blank(picture):
 
 def number_accuracy(args, predictor, digits, labels):
     """Per number style: the share of numbers read exactly, and of their digits read right."""
-    results = {}
+    digits, labels = digits[:NUMBER_POOL], labels[:NUMBER_POOL]
+    results = {"lone_digit": lone_digit_accuracy(args, predictor, digits, labels)}
+    print(f"  {'lone_digit':<24}{results['lone_digit']['exact']:8.2%} read as one digit, rightly", flush=True)
     for name, style in NUMBER_STYLES.items():
         rng = np.random.default_rng(1)
         exact, right, total = 0, 0, 0
@@ -124,6 +131,15 @@ def number_accuracy(args, predictor, digits, labels):
         results[name] = {"exact": exact / args.numbers, "digits": max(0, right) / total}
         print(f"  {name:<24}{results[name]['exact']:8.2%} exact, {results[name]['digits']:.2%} of digits", flush=True)
     return results
+
+
+def lone_digit_accuracy(args, predictor, digits, labels):
+    """Single digits on paper read as predict.py reads any picture (a number is allowed): exact share."""
+    rng = np.random.default_rng(2)
+    pictures = [(str(label), number_spaced([digit], rng)) for digit, label in zip(digits[: args.digits], labels)]
+    outcomes = readings.read_pictures(pictures, lambda: predictor, 0.0)
+    exact = np.mean([isinstance(o, readings.Reading) and o.number == name for (name, _), o in zip(pictures, outcomes)])
+    return {"exact": float(exact), "digits": float(exact)}
 
 
 def edit_distance(a, b):
@@ -152,7 +168,7 @@ def main():
         "benchmark": "predict_bench",
         "date": time.strftime("%Y-%m-%d"),
         "machine": machine.describe(),
-        "model": str(args.model),
+        "model": args.model.name,
         "cold_single_image": cold,
         "kaggle_csv": csv,
         "style_accuracy": styles,
