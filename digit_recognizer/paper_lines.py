@@ -53,11 +53,13 @@ def _underline(mask):
     """Horizontal runs longer than LINE_OVER_TALLEST times the tallest mark that are a line of their own:
     taking them away leaves several marks (the digits it underlines), or they make up most of their
     own blob. A wide 2's long base is neither, and stays."""
-    labels = label_components(mask)
-    if not labels.any():
+    runs = run_lengths(mask)
+    # A mark is at least as tall as its longest column of ink: without a run that long, no labelling.
+    if not mask.any() or runs.max() < LINE_OVER_TALLEST * run_lengths(mask.T).max():
         return np.zeros_like(mask)
+    labels = label_components(mask)
     heights = _heights(labels)
-    long_runs = run_lengths(mask) >= LINE_OVER_TALLEST * heights.max()
+    long_runs = runs >= LINE_OVER_TALLEST * heights.max()
     if not long_runs.any():
         return long_runs
     if _side_by_side_marks(mask & ~long_runs, MARK_SHARE * heights.max()) >= 2:
