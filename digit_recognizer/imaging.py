@@ -340,8 +340,8 @@ def noise_level(gray):
     shading barely move it (the median absolute deviation of a normal noise is 0.6745 sigma, and a
     difference of two pixels has sqrt(2) times a pixel's sigma).
     """
-    differences = np.abs(np.diff(gray, axis=1))
-    return float(np.median(differences)) / 0.6745 / np.sqrt(2)
+    differences = np.abs(np.diff(gray, axis=1 if gray.shape[1] > 1 else 0))
+    return float(np.median(differences)) / 0.6745 / np.sqrt(2) if differences.size else 0.0
 
 
 def _border(gray):

@@ -12,7 +12,8 @@ import numpy as np
 
 from .imaging import digit_from_ink, stroke_width
 
-SPLIT_ASPECT = 1.0  # a mark at most this wide (width / height) holds one digit
+SPLIT_ASPECT = 1.0  # a mark at most this wide (width / height) holds one digit...
+MAX_SPLIT_ASPECT = 6.0  # ...and one wider than this (a line, a bar) is no row of digits either
 WIDER_THAN_OTHERS = 1.5  # ...and, among other marks, at most this many times as wide as their median
 MAX_CUTS = 16  # candidate cuts per mark: enough for a 6-digit mark, and still few pieces to read
 CUT_SPACING = 0.12  # cuts start at least this share of the mark's height apart...
@@ -45,7 +46,7 @@ def split_touching(digits, predict):
 
 def _wide(digit, typical_width=0.0):
     height, width = digit.ink.shape
-    return width > SPLIT_ASPECT * height and width > WIDER_THAN_OTHERS * typical_width
+    return SPLIT_ASPECT * height < width <= MAX_SPLIT_ASPECT * height and width > WIDER_THAN_OTHERS * typical_width
 
 
 def best_split(digit, predict, margin=0.0):

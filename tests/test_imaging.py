@@ -1,4 +1,6 @@
 """Image preparation: whatever the picture, the model gets an MNIST-like 28x28."""
+import warnings
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -181,3 +183,12 @@ def test_black_ink_on_dark_paper_is_ink(mnist_digits):
     images, _ = mnist_digits
     paper = Image.fromarray((90 - images[0].astype(np.float32) * 85 / 255).astype(np.uint8)).resize((200, 200))
     assert np.abs(imaging.prepare(paper) - images[0] / 255.0).mean() < 0.07
+
+
+@pytest.mark.parametrize("size", [(1, 300), (300, 1)])
+def test_a_picture_one_pixel_across_gets_an_answer_and_no_numpy_warning(size):
+    noise = Image.fromarray(np.random.default_rng(0).integers(0, 256, size[::-1], dtype=np.uint8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(NoDigitFound):
+            imaging.prepare(noise)

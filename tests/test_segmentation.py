@@ -1,6 +1,6 @@
 """Touching digits are cut where the network reads them best; a lone wide digit stays whole."""
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from digit_recognizer import imaging, segmentation
 from digit_recognizer.styles import number_ink
@@ -73,3 +73,14 @@ def test_cut_paths_run_top_to_bottom_through_little_ink():
     assert paths and all(len(path) == 60 for path in paths)
     crossed = [ink[np.arange(60), path].sum() for path in paths]
     assert min(crossed) <= 4  # through the bar, not along a stroke
+
+
+def test_a_bar_far_wider_than_any_row_of_digits_is_never_cut():
+    bar = Image.new("L", (400, 300), 255)
+    ImageDraw.Draw(bar).line([(10, 150), (390, 150)], fill=0, width=5)
+    mark, = imaging.find_digits(bar)
+
+    def no_network(fields):
+        raise AssertionError("a bar was scored for cutting")
+
+    assert segmentation.split_touching([mark], no_network)[0] is mark
