@@ -1,4 +1,6 @@
 """Connected ink in a binary picture: regions and the lengths of straight runs."""
+import itertools
+
 import numpy as np
 
 
@@ -17,10 +19,15 @@ def label_components(mask):
     for row, line in enumerate(mask):
         edges = np.flatnonzero(np.diff(np.concatenate(([0], line.view(np.int8), [0]))))
         current = []
+        first = 0  # the previous row's first run that can still touch this row's runs (both are sorted)
         for start, end in zip(edges[::2], edges[1::2]):
             label = None
-            for p_start, p_end, p_label in previous:
-                if p_start <= end and p_end >= start:  # touching, diagonals included
+            while first < len(previous) and previous[first][1] < start:
+                first += 1
+            for p_start, p_end, p_label in itertools.islice(previous, first, None):
+                if p_start > end:
+                    break
+                if p_end >= start:  # touching, diagonals included
                     p_root = root(p_label)
                     if label is None:
                         label = p_root

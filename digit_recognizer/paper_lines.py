@@ -8,6 +8,7 @@ with the stroke's ink on both sides of the line is put back.
 import numpy as np
 
 from .components import label_components, run_lengths
+from .errors import NoDigitFound
 
 PAPER_LINE_SPAN = 0.8  # a paper line runs across at least this share of the picture...
 PAPER_LINES_MIN = 3  # ...and there are several: a long mark or two may be a digit's strokes (a tall 7)
@@ -18,15 +19,15 @@ CROSSING_GAP = 8  # the thickest line, in work pixels, across which a crossing s
 
 
 def without_lines(mask):
-    """(mask without its lines, the pixels taken away)."""
+    """(mask without its lines, the pixels taken away); NoDigitFound where there is nothing else."""
     across, down = _paper_lines(mask), _paper_lines(mask.T).T
     rest = mask & ~(across | down)  # the strokes that may cross them, not one line crossing another
     lines = _mended(rest, across) | _mended(rest.T, down.T).T
     rest = mask & ~lines
     underline = _underline(rest)
     lines |= _mended(rest & ~underline, underline)
-    if not (mask & ~lines).any():  # it was all line: then the line is what there is to read
-        return mask, np.zeros_like(mask)
+    if not (mask & ~lines).any():
+        raise NoDigitFound("no digit found (only lines)")
     return mask & ~lines, lines
 
 

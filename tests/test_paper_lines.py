@@ -1,6 +1,8 @@
 """Rule lines, grid lines and underlines are taken away; digits, and the strokes lines cross, stay."""
 import numpy as np
+import pytest
 
+from digit_recognizer.errors import NoDigitFound
 from digit_recognizer.paper_lines import without_lines
 
 
@@ -46,3 +48,13 @@ def test_one_long_mark_alone_is_kept():
     kept, lines = without_lines(tall_one)
     np.testing.assert_array_equal(kept, tall_one)
     assert not lines.any()
+
+
+def test_empty_ruled_paper_or_a_lone_line_holds_no_digit():
+    ruled = np.zeros((200, 600), bool)
+    ruled[::40, :] = ruled[1::40, :] = True
+    underline = np.zeros((200, 600), bool)
+    underline[100:105, 50:550] = True
+    for lines_only in (ruled, underline):
+        with pytest.raises(NoDigitFound, match="no digit found"):
+            without_lines(lines_only)
