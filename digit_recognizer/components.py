@@ -1,4 +1,4 @@
-"""Connected ink in a binary picture: regions and the lengths of straight runs."""
+"""Connected ink in a binary picture: regions, their extents, and the lengths of straight runs."""
 import itertools
 
 import numpy as np
@@ -44,6 +44,21 @@ def label_components(mask):
     for row, start, end, label in runs:
         labels[row, start:end] = root(label)
     return labels
+
+
+def extents(labels):
+    """Every labelled region's label, area and box, as arrays in label order: (labels, areas, tops,
+    lefts, bottoms, rights), bottoms and rights exclusive."""
+    rows, cols = np.nonzero(labels)
+    if not len(rows):
+        return tuple(np.zeros(0, int) for _ in range(6))
+    ids = labels[rows, cols]
+    order = np.argsort(ids, kind="stable")
+    ids, rows, cols = ids[order], rows[order], cols[order]
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    return (ids[starts], np.diff(np.r_[starts, len(ids)]),
+            np.minimum.reduceat(rows, starts), np.minimum.reduceat(cols, starts),
+            np.maximum.reduceat(rows, starts) + 1, np.maximum.reduceat(cols, starts) + 1)
 
 
 def run_lengths(mask):

@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from . import paper_lines
-from .components import label_components
+from .components import extents, label_components
 from .config import DIGIT_BOX, IMAGE_SIZE, MAX_IMAGE_PIXELS
 from .errors import InputError, NoDigitFound
 
@@ -216,19 +216,7 @@ class Blobs(list):
 def significant_blobs(mask):
     """Connected ink, less dust specks and stray marks that run in from the picture's edge."""
     labels = label_components(mask)
-    rows, cols = np.nonzero(labels)
-    ids = labels[rows, cols]
-    order = np.argsort(ids, kind="stable")
-    ids, rows, cols = ids[order], rows[order], cols[order]
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
-    blobs = [
-        Blob(int(label), int(area), int(top), int(left), int(bottom) + 1, int(right) + 1)
-        for label, area, top, left, bottom, right in zip(
-            ids[starts], np.diff(np.r_[starts, len(ids)]),
-            np.minimum.reduceat(rows, starts), np.minimum.reduceat(cols, starts),
-            np.maximum.reduceat(rows, starts), np.maximum.reduceat(cols, starts),
-        )
-    ]
+    blobs = [Blob(*map(int, extent)) for extent in zip(*extents(labels))]
     largest = max(blobs, key=lambda blob: blob.area)
     height, width = mask.shape
 

@@ -7,7 +7,7 @@ with the stroke's ink on both sides of the line is put back.
 """
 import numpy as np
 
-from .components import label_components, run_lengths
+from .components import extents, label_components, run_lengths
 from .errors import NoDigitFound
 
 PAPER_LINE_SPAN = 0.8  # a paper line runs across at least this share of the picture...
@@ -59,11 +59,12 @@ def _underline(mask):
     if not mask.any() or runs.max() < LINE_OVER_TALLEST * run_lengths(mask.T).max():
         return np.zeros_like(mask)
     labels = label_components(mask)
-    heights = _heights(labels)
-    long_runs = runs >= LINE_OVER_TALLEST * heights.max()
+    _, _, tops, _, bottoms, _ = extents(labels)
+    tallest = (bottoms - tops).max()
+    long_runs = runs >= LINE_OVER_TALLEST * tallest
     if not long_runs.any():
         return long_runs
-    if _side_by_side_marks(mask & ~long_runs, MARK_SHARE * heights.max()) >= 2:
+    if _side_by_side_marks(mask & ~long_runs, MARK_SHARE * tallest) >= 2:
         return long_runs
     line_share = np.bincount(labels[mask], weights=long_runs[mask]) / np.maximum(1, np.bincount(labels[mask]))
     return long_runs & (line_share[labels] > 0.5)
@@ -72,27 +73,14 @@ def _underline(mask):
 def _side_by_side_marks(mask, min_height):
     """How many column spans the marks at least ``min_height`` tall take, marks that share columns
     counting as one (the parts of one digit lie above each other; digits side by side)."""
-    labels = label_components(mask)
-    heights = _heights(labels)
-    cols_of = [np.flatnonzero((labels == label).any(axis=0)) for label in np.flatnonzero(heights >= min_height)]
-    spans = sorted((cols[0], cols[-1]) for cols in cols_of)
+    _, _, tops, lefts, bottoms, rights = extents(label_components(mask))
+    tall = bottoms - tops >= min_height
     count, reach = 0, -1
-    for left, right in spans:
-        if left > reach:
+    for left, right in sorted(zip(lefts[tall], rights[tall])):
+        if left >= reach:
             count += 1
         reach = max(reach, right)
     return count
-
-
-def _heights(labels):
-    """The height of each labelled blob (index 0, the background, is 0)."""
-    rows, cols = np.nonzero(labels)
-    ids = labels[rows, cols]
-    top = np.full(labels.max() + 1, labels.shape[0])
-    bottom = np.full(labels.max() + 1, -1)
-    np.minimum.at(top, ids, rows)
-    np.maximum.at(bottom, ids, rows)
-    return np.maximum(0, bottom - top + 1)
 
 
 def _mended(rest, lines):

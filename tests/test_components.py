@@ -29,3 +29,15 @@ def test_run_lengths_count_each_horizontal_run():
          [0, 0, 0, 0, 0],
          [1, 0, 1, 1, 0]], dtype=bool)
     np.testing.assert_array_equal(components.run_lengths(mask), [[3, 3, 3, 0, 1], [0, 0, 0, 0, 0], [1, 0, 2, 2, 0]])
+
+
+def test_extents_give_each_regions_area_and_box():
+    mask = np.zeros((5, 6), bool)
+    mask[0:2, 0:3] = True  # a 2x3 block
+    mask[3:5, 5] = True  # a 2x1 bar
+    labels = components.label_components(mask)
+    ids, areas, tops, lefts, bottoms, rights = components.extents(labels)
+    assert list(ids) == sorted({labels[0, 0], labels[3, 5]})
+    boxes = {int(i): (int(a), int(t), int(l), int(b), int(r)) for i, a, t, l, b, r in zip(ids, areas, tops, lefts, bottoms, rights)}
+    assert boxes[labels[0, 0]] == (6, 0, 0, 2, 3) and boxes[labels[3, 5]] == (2, 3, 5, 5, 6)
+    assert all(len(part) == 0 for part in components.extents(np.zeros((3, 3), np.int32)))
