@@ -29,8 +29,9 @@ def main(argv=None):
         print(f"error: {error}", file=sys.stderr)
         return 1
     load_predictor = functools.partial(inference.load_predictor, config.model, config.engine)
+    load_reader = functools.partial(inference.load_number_reader, config.model, config.engine)
     outcomes = readings.read_pictures([(str(path), path) for path in files], load_predictor,
-                                      config.min_confidence, separate=not config.single)
+                                      config.min_confidence, separate=not config.single, load_reader=load_reader)
     read = [outcome for outcome in outcomes if isinstance(outcome, readings.Reading)]
     for path, outcome in zip(files, outcomes):
         if isinstance(outcome, readings.Reading):

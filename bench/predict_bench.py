@@ -1,15 +1,16 @@
 """Prediction benchmark: how fast predict.py answers, and how well it reads users' pictures.
 
 1. Cold single-image wall time of `python predict.py my_digit.png` (median of repeats), with the
-   fast LiteRT engine and with Keras, in one run; their ratio; peak memory of each.
+   fast LiteRT engine and with Keras, in one run; their ratio; peak memory of each. And the same
+   for a picture of touching digits, which also loads the number reader.
 2. Images per second for a Kaggle `--csv` run over a 28,000-row test file.
 3. Accuracy on validation digits the model never trained on, raw and re-rendered in each of the
    user-picture styles of digit_recognizer/styles.py (photo, drawing, scan, board, ...).
 4. Whole numbers (2-6 of those digits) in each number style (spaced, touching, ruled paper,
    vignetted photo, ...) read by predict.py's pipeline: the share read exactly, and the share of
    digits read right; and single digits read the same way, which must stay one digit each.
-   Numbers are made from the first NUMBER_POOL validation digits only: the cutting of touching
-   digits (segmentation.py) was tuned on the others.
+   Numbers are made from the first NUMBER_POOL validation digits only: the picture preparation
+   and the number reader's settings were tuned on the others (the reader trains on training digits).
 
 Needs a model trained by `python main.py`. Prints a table and writes bench/results/predict_bench.json.
 
@@ -56,16 +57,29 @@ def timed_run(arguments, scratch):
     return timed_child([sys.executable, str(ROOT / "predict.py"), *arguments], ROOT, scratch / "predict.log")
 
 
-def cold_starts(args, scratch):
+def cold_starts(args, scratch, touching_number):
+    """Engine by engine, one picture after the other, so that the machine's drift touches both alike."""
     results = {}
     for engine in ("litert", "keras"):
-        runs = [timed_run([str(args.image), "--model", str(args.model), "--engine", engine], scratch)
-                for _ in range(args.repeats)]
-        results[engine] = {"median_seconds": statistics.median(w for w, _ in runs),
-                           "runs_seconds": [round(w, 3) for w, _ in runs],
-                           "peak_rss_mib": max(m for _, m in runs)}
+        for name, picture in (("", args.image), ("touching_number_", touching_number)):
+            runs = [timed_run([str(picture), "--model", str(args.model), "--engine", engine], scratch)
+                    for _ in range(args.repeats)]
+            results[name + engine] = {"median_seconds": statistics.median(w for w, _ in runs),
+                                      "runs_seconds": [round(w, 3) for w, _ in runs],
+                                      "peak_rss_mib": max(m for _, m in runs)}
     results["keras_over_litert"] = results["keras"]["median_seconds"] / results["litert"]["median_seconds"]
     return results
+
+
+def touching_number_picture(path):
+    """Four digits of train.csv whose strokes touch, as one picture file.
+
+    Read with NumPy alone: a child process starts as a copy of this one, so its peak memory would
+    count whatever this process held at the time (pandas and the whole CSV, say).
+    """
+    rows = np.loadtxt(ROOT / "train.csv", delimiter=",", skiprows=1, max_rows=4, dtype=np.uint8)
+    NUMBER_STYLES["number_touching"](list(rows[:, 1:].reshape(-1, 28, 28)), np.random.default_rng(3)).save(path)
+    return path
 
 
 def kaggle_csv(args, scratch):
@@ -112,10 +126,10 @@ def prepared_or_blank(picture):
         return np.zeros((28, 28), np.float32)
 
 
-def number_accuracy(args, predictor, digits, labels):
+def number_accuracy(args, predictor, reader, digits, labels):
     """Per number style: the share of numbers read exactly, and of their digits read right."""
     digits, labels = digits[:NUMBER_POOL], labels[:NUMBER_POOL]
-    results = {"lone_digit": lone_digit_accuracy(args, predictor, digits, labels)}
+    results = {"lone_digit": lone_digit_accuracy(args, predictor, reader, digits, labels)}
     print(f"  {'lone_digit':<24}{results['lone_digit']['exact']:8.2%} read as one digit, rightly", flush=True)
     for name, style in NUMBER_STYLES.items():
         rng = np.random.default_rng(1)
@@ -123,7 +137,8 @@ def number_accuracy(args, predictor, digits, labels):
         for _ in range(args.numbers):
             chosen = rng.choice(len(labels), size=int(rng.integers(2, 7)), replace=False)
             truth = "".join(str(label) for label in labels[chosen])
-            reading, = readings.read_pictures([(name, style(list(digits[chosen]), rng))], lambda: predictor, 0.0)
+            reading, = readings.read_pictures([(name, style(list(digits[chosen]), rng))], lambda: predictor, 0.0,
+                                              load_reader=lambda: reader)
             read = reading.number if isinstance(reading, readings.Reading) else ""
             exact += read == truth
             right += len(truth) - edit_distance(read, truth)
@@ -133,11 +148,11 @@ def number_accuracy(args, predictor, digits, labels):
     return results
 
 
-def lone_digit_accuracy(args, predictor, digits, labels):
+def lone_digit_accuracy(args, predictor, reader, digits, labels):
     """Single digits on paper read as predict.py reads any picture (a number is allowed): exact share."""
     rng = np.random.default_rng(2)
     pictures = [(str(label), number_spaced([digit], rng)) for digit, label in zip(digits[: args.digits], labels)]
-    outcomes = readings.read_pictures(pictures, lambda: predictor, 0.0)
+    outcomes = readings.read_pictures(pictures, lambda: predictor, 0.0, load_reader=lambda: reader)
     exact = np.mean([isinstance(o, readings.Reading) and o.number == name for (name, _), o in zip(pictures, outcomes)])
     return {"exact": float(exact), "digits": float(exact)}
 
@@ -158,17 +173,18 @@ def main():
     if not args.model.is_file():
         sys.exit(f"{args.model}: no model; train one first with `python main.py`")
     with tempfile.TemporaryDirectory() as scratch:
-        cold = cold_starts(args, Path(scratch))
+        cold = cold_starts(args, Path(scratch), touching_number_picture(Path(scratch) / "touching.png"))
         csv = kaggle_csv(args, Path(scratch))
-    predictor = inference.load_predictor(args.model)
     digits, labels = validation_digits(args)
+    predictor, reader = inference.load_predictor(args.model), inference.load_number_reader(args.model)
     styles = style_accuracy(args, predictor, digits, labels)
-    numbers = number_accuracy(args, predictor, digits, labels)
+    numbers = number_accuracy(args, predictor, reader, digits, labels)
     report = {
         "benchmark": "predict_bench",
         "date": time.strftime("%Y-%m-%d"),
         "machine": machine.describe(),
         "model": args.model.name,
+        "number_reader": reader is not None,
         "cold_single_image": cold,
         "kaggle_csv": csv,
         "style_accuracy": styles,
@@ -180,8 +196,8 @@ def main():
     args.output.write_text(json.dumps(report, indent=2) + "\n")
 
     print(f"\n{'cold single image':<28}{'median s':>10}{'peak MiB':>10}")
-    for engine in ("litert", "keras"):
-        print(f"  {engine:<26}{cold[engine]['median_seconds']:>10.3f}{cold[engine]['peak_rss_mib']:>10.0f}")
+    for name in ("litert", "keras", "touching_number_litert", "touching_number_keras"):
+        print(f"  {name:<26}{cold[name]['median_seconds']:>10.3f}{cold[name]['peak_rss_mib']:>10.0f}")
     print(f"  keras / litert: {cold['keras_over_litert']:.1f}x slower")
     print(f"\nKaggle --csv: {csv['rows']} rows in {csv['seconds']:.1f} s = {csv['images_per_second']:.0f} images/s, "
           f"peak {csv['peak_rss_mib']:.0f} MiB")

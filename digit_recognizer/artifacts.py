@@ -12,6 +12,12 @@ from pathlib import Path
 from .atomic_write import write_atomically
 
 
+def reader_path(model_path):
+    """Where the number reader trained with a model is saved: beside it, with its own LiteRT copy and metadata."""
+    model_path = Path(model_path)
+    return model_path.with_name(model_path.stem + ".numbers.keras")
+
+
 def litert_path(model_path):
     return Path(model_path).with_suffix(".tflite")
 

@@ -15,6 +15,19 @@ NUM_PIXELS = IMAGE_SIZE * IMAGE_SIZE
 # sits at the centre of the 28x28 field.
 DIGIT_BOX = 20
 
+# The number reader (number_reader.py) sees a wide mark as a strip IMAGE_SIZE rows high and
+# STRIP_WIDTH columns wide (room for about eight digits), its ink scaled to STRIP_INK rows, and
+# says what it sees every READER_STRIDE columns.
+STRIP_WIDTH = 196
+STRIP_INK = 22
+READER_STRIDE = 4
+# Its training (rows per epoch and epochs are TrainConfig's): fresh rows of digits every epoch,
+# so no epoch repeats another, on a fixed schedule.
+READER_BATCH_SIZE = 64
+READER_LEARNING_RATE = 2e-3
+READER_VALIDATION_ROWS = 2_000  # rows composed from validation digits, to measure it on
+READER_SECONDS_PER_10K_ROWS = 11.0  # one epoch's cost per 10,000 rows on a 2-core CPU, for the estimate
+
 MODEL_PATH = Path("digit_recognizer_model.keras")
 TRAIN_CSV = Path("train.csv")
 IMAGE_PATH = Path("my_digit.png")  # the picture predict.py reads by default: edit this to point at your own
@@ -80,13 +93,18 @@ class TrainConfig:
                                      f"{recipe_values('validation_split')})")
     seed: int = option(42, "random seed for the split, weights and shuffling")
     limit: int = option(0, "train on the first N rows only (0 = all); handy for a quick try")
+    reader_epochs: int = option(10, "epochs for the number reader, which reads touching digits (0 = no reader)")
+    reader_rows: int = option(40_000, "rows of digits the number reader learns from in each epoch, composed anew")
     show: bool = option(True, "show the training-history plot in a window when a display is available")
 
     def __post_init__(self):
         self.epochs = self.epochs or self.recipe.epochs
         self.batch_size = self.batch_size or self.recipe.batch_size
         self.validation_split = self.validation_split or self.recipe.validation_split
-        _require_positive(epochs=self.epochs, batch_size=self.batch_size, ensemble=self.ensemble)
+        _require_positive(epochs=self.epochs, batch_size=self.batch_size, ensemble=self.ensemble,
+                          reader_rows=self.reader_rows)
+        if self.reader_epochs < 0:
+            raise ValueError("--reader-epochs must be 0 (no number reader) or a positive number of epochs")
         if self.limit < 0:
             raise ValueError("--limit must be 0 (all rows) or a positive number of rows")
 

@@ -7,7 +7,7 @@ uneven light, paper colour, dust, stray marks, stroke width, size and position. 
 several digits side by side (a whole number) is cut into one field per digit.
 
 Only NumPy and Pillow are used, so that predict.py starts in a blink. Paper lines are taken away
-in paper_lines.py, and touching digits are cut apart, with the network's help, in segmentation.py.
+in paper_lines.py; touching digits are read apart by the number reader (number_reader.py).
 """
 import warnings
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
-"""The two engines that run a trained model on 28x28 images: LiteRT and Keras.
+"""The two engines that run a trained model on 28x28 images (or the number reader on strips):
+LiteRT and Keras.
 
 Keras is the source of truth but needs TensorFlow, which takes seconds to import. LiteRT runs
 the `.tflite` copy that main.py exports beside the `.keras` file and starts in a fraction of a
@@ -10,12 +11,22 @@ from pathlib import Path
 import numpy as np
 
 from . import artifacts
-from .config import IMAGE_SIZE, PREDICT_BATCH_SIZE
+from .config import IMAGE_SIZE, PREDICT_BATCH_SIZE, STRIP_WIDTH
 from .errors import InputError
 
+DIGIT_INPUT = (IMAGE_SIZE, IMAGE_SIZE, 1)
+STRIP_INPUT = (IMAGE_SIZE, STRIP_WIDTH, 1)
 
-def load_predictor(model_path, engine="auto"):
-    """The fastest engine that faithfully runs the model at ``model_path``."""
+
+def load_number_reader(model_path, engine="auto"):
+    """The engine for the number reader saved beside the model, or None when there is none
+    (a model trained with --reader-epochs 0, or before there was a reader)."""
+    reader_path = artifacts.reader_path(model_path)
+    return load_predictor(reader_path, engine, STRIP_INPUT) if reader_path.is_file() else None
+
+
+def load_predictor(model_path, engine="auto", input_shape=DIGIT_INPUT):
+    """The fastest engine that faithfully runs the model at ``model_path`` on inputs of ``input_shape``."""
     model_path = Path(model_path)
     if not model_path.is_file():
         raise InputError(f"{model_path}: no trained model found; train one first with `python main.py`")
@@ -23,20 +34,20 @@ def load_predictor(model_path, engine="auto"):
         reason = artifacts.litert_mismatch(model_path)
         if reason is None:
             try:
-                return LiteRTPredictor(artifacts.litert_path(model_path))
+                return LiteRTPredictor(artifacts.litert_path(model_path), input_shape)
             except ImportError:
                 reason = "the ai-edge-litert package is not installed"
             except (ValueError, RuntimeError) as error:  # the runtime refused the file
                 reason = f"LiteRT could not load it ({error})"
         if engine == "litert":
             raise InputError(f"{model_path}: cannot use the LiteRT engine: {reason}")
-    return KerasPredictor(model_path)
+    return KerasPredictor(model_path, input_shape)
 
 
 class KerasPredictor:
     engine = "keras"
 
-    def __init__(self, path):
+    def __init__(self, path, input_shape=DIGIT_INPUT):
         from .keras_runtime import keras
         from .model import RandomAffine
 
@@ -45,15 +56,16 @@ class KerasPredictor:
         except Exception as error:  # Keras raises many types for a damaged zip or config
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise InputError(f"{path}: not a usable Keras model ({reason}); retrain it with `python main.py`") from None
+        self.input_shape = input_shape
 
     def predict(self, images, batch_size=PREDICT_BATCH_SIZE):
-        return self.model.predict(_as_batch(images), batch_size=batch_size, verbose=0)
+        return self.model.predict(_as_batch(images, self.input_shape), batch_size=batch_size, verbose=0)
 
 
 class LiteRTPredictor:
     engine = "litert"
 
-    def __init__(self, path):
+    def __init__(self, path, input_shape=DIGIT_INPUT):
         from .native_output import native_stderr_captured
 
         with native_stderr_captured():  # LiteRT announces its CPU delegate on stderr
@@ -62,15 +74,16 @@ class LiteRTPredictor:
             self.interpreter = Interpreter(model_path=str(path), num_threads=os.cpu_count() or 1)
             self.input_index = self.interpreter.get_input_details()[0]["index"]
             self.output_index = self.interpreter.get_output_details()[0]["index"]
+            self.input_shape = input_shape
             self._resize(1)
 
     def _resize(self, batch_size):
-        self.interpreter.resize_tensor_input(self.input_index, (batch_size, IMAGE_SIZE, IMAGE_SIZE, 1))
+        self.interpreter.resize_tensor_input(self.input_index, (batch_size, *self.input_shape))
         self.interpreter.allocate_tensors()
         self.batch_size = batch_size
 
     def predict(self, images, batch_size=PREDICT_BATCH_SIZE):
-        images = _as_batch(images)
+        images = _as_batch(images, self.input_shape)
         outputs = []
         for start in range(0, len(images), batch_size):
             batch = images[start : start + batch_size]
@@ -82,6 +95,6 @@ class LiteRTPredictor:
         return np.concatenate(outputs)
 
 
-def _as_batch(images):
-    """(N, 28, 28[, 1]) float32 in [0, 1] -> a contiguous (N, 28, 28, 1) float32 array."""
-    return np.ascontiguousarray(images, dtype=np.float32).reshape(-1, IMAGE_SIZE, IMAGE_SIZE, 1)
+def _as_batch(images, input_shape):
+    """(N, height, width[, 1]) float32 in [0, 1] -> a contiguous (N, height, width, 1) float32 array."""
+    return np.ascontiguousarray(images, dtype=np.float32).reshape(-1, *input_shape)

@@ -3,9 +3,10 @@
 ``simple`` is the classic Conv2D/MaxPool/Dropout/Dense CNN of the Keras examples, kept exactly
 as described for learners and as the baseline. ``batchnorm`` is the default: a lean
 convolution/batch-normalization network that trains on randomly distorted digits, chosen by
-measurement (bench/train_bench.py).
+measurement (bench/train_bench.py). ``number_reader`` reads a strip of touching digits
+(number_reader.py says how).
 """
-from .config import IMAGE_SIZE, NUM_CLASSES
+from .config import IMAGE_SIZE, NUM_CLASSES, READER_STRIDE
 from .keras_runtime import keras, layers, ops
 
 
@@ -52,8 +53,31 @@ def batchnorm_cnn():
     return keras.Model(inputs, outputs, name="batchnorm_cnn")
 
 
-def conv_bn_relu(x, filters):
-    x = layers.Conv2D(filters, 3, use_bias=False)(x)  # the batch norm's shift replaces the bias
+def number_reader():
+    """(N, 28, width, 1) strips -> (N, width / READER_STRIDE, 11) logits: blank, then the digits.
+
+    A CRNN without the recurrence: convolutions see a digit and its neighbours, the height is
+    folded away, and 1-D convolutions along the row (seeing about three digits at once) decide
+    what each step holds. Fully convolutional, so it trains on strips as narrow as their rows.
+    """
+    inputs = keras.Input(shape=(IMAGE_SIZE, None, 1))
+    x = inputs
+    for filters in (24, 48):
+        x = conv_bn_relu(x, filters, padding="same")
+        x = layers.MaxPooling2D()(x)  # after both: 7 rows, a step every READER_STRIDE columns
+    for filters in (96, 96):
+        x = conv_bn_relu(x, filters, padding="same")
+    x = conv_bn_relu(x, 128, kernel=(IMAGE_SIZE // READER_STRIDE, 1))  # the 7 rows folded into one
+    x = layers.Reshape((-1, 128))(x)
+    for _ in range(2):
+        x = layers.Conv1D(128, 5, padding="same", activation="relu")(x)
+        x = layers.Dropout(0.2)(x)
+    outputs = layers.Dense(NUM_CLASSES + 1)(x)  # logits, as CTC wants them
+    return keras.Model(inputs, outputs, name="number_reader")
+
+
+def conv_bn_relu(x, filters, kernel=3, padding="valid"):
+    x = layers.Conv2D(filters, kernel, padding=padding, use_bias=False)(x)  # the batch norm's shift replaces the bias
     x = layers.BatchNormalization(momentum=0.9)(x)  # settles within a short run, too
     return layers.Activation("relu")(x)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import imaging, segmentation
+from . import imaging, number_reader
 from .errors import InputError
 
 
@@ -91,12 +91,14 @@ class Reading:
                 f"runner-up {runner_up} at {digit.probabilities[runner_up]:.1%})")
 
 
-def read_pictures(pictures, load_predictor, min_confidence, separate=True):
+def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_reader=None):
     """Read each (name, picture), where a picture is a PIL image or an image file's path.
 
     Returns one outcome per picture, in order: its ``Reading``, or the ``InputError`` that stopped
     it (not an image, no digit found, ...). ``load_predictor()`` is called once, and only when
-    some picture holds digits, so that a picture with nothing to read never waits for a model.
+    some picture holds digits, so that a picture with nothing to read never waits for a model;
+    ``load_reader()`` (the number reader, or None) only when some mark is wide enough to hold
+    several digits.
     """
     found = []
     for name, picture in pictures:
@@ -108,16 +110,31 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True):
     if all(isinstance(outcome, InputError) for outcome in found):
         return found
     predictor = load_predictor()
-    if separate:  # a wide mark may be touching digits: the network helps cut it
-        found = [outcome if isinstance(outcome, InputError)
-                 else (outcome[0], outcome[1], segmentation.split_touching(outcome[2], predictor.predict))
-                 for outcome in found]
-    digits = [digit for outcome in found if not isinstance(outcome, InputError) for digit in outcome[2]]
-    probabilities = iter(predictor.predict(np.stack([digit.pixels for digit in digits])))
+    found = [outcome if isinstance(outcome, InputError)
+             else (*outcome, number_reader.wide_marks(outcome[2]) if separate else [False] * len(outcome[2]))
+             for outcome in found]
+    some_wide = any(any(outcome[3]) for outcome in found if not isinstance(outcome, InputError))
+    reader = load_reader() if load_reader and some_wide else None
+    # Each mark becomes (Digit, probabilities): the reader's, for the digits of a wide mark it
+    # reads as several, or None, for the digit network to fill in below.
+    marks = [outcome if isinstance(outcome, InputError)
+             else (outcome[0], outcome[1], list(_marks_read(outcome[2], outcome[3], reader)))
+             for outcome in found]
+    waiting = [digit for outcome in marks if not isinstance(outcome, InputError)
+               for digit, probabilities in outcome[2] if probabilities is None]
+    probabilities = iter(predictor.predict(np.stack([digit.pixels for digit in waiting])) if waiting else [])
     return [outcome if isinstance(outcome, InputError) else _reading(*outcome, probabilities, min_confidence)
-            for outcome in found]
+            for outcome in marks]
 
 
-def _reading(name, image, digits, probabilities, min_confidence):
-    predictions = [DigitPrediction(next(probabilities), min_confidence, digit.box, digit.pixels) for digit in digits]
+def _marks_read(digits, wide, reader):
+    for digit, is_wide in zip(digits, wide):
+        pieces = number_reader.read_mark(digit, reader) if reader is not None and is_wide else None
+        yield from pieces or [(digit, None)]
+
+
+def _reading(name, image, marks, probabilities, min_confidence):
+    predictions = [DigitPrediction(next(probabilities) if read is None else read, min_confidence, digit.box,
+                                   digit.pixels)
+                   for digit, read in marks]
     return Reading(name, predictions, image)

@@ -9,6 +9,8 @@ import io
 import numpy as np
 from PIL import Image, ImageFilter
 
+from .number_reader import touching_left
+
 
 def enlarge(digit, side):
     """The digit's ink (0-1 float) at side x side pixels, smoothly interpolated."""
@@ -174,23 +176,13 @@ def number_ink(digits, rng, height=100, gap=(0.3, 0.6), touching=None):
     for tile in tiles:
         top = margin + int(rng.integers(0, max(1, canvas.shape[0] - 2 * margin - tile.shape[0] + 1)))
         if touching and right > margin:
-            left = _touching_left(canvas, tile, top, right) - int(rng.integers(touching[0], touching[1] + 1))
+            left = touching_left(canvas, tile, top, right) - int(rng.integers(touching[0], touching[1] + 1))
         else:
             left = right + int(height * rng.uniform(*gap))
         region = canvas[top : top + tile.shape[0], left : left + tile.shape[1]]
         np.maximum(region, tile, out=region)
         right = max(right, left + tile.shape[1])
     return canvas[:, : right + margin]
-
-
-def _touching_left(canvas, tile, top, right):
-    """The rightmost left edge at which ``tile`` placed at ``top`` touches the ink already on ``canvas``."""
-    strokes = tile > 0.5
-    for left in range(right, max(0, right - tile.shape[1]) - 1, -1):
-        under = canvas[top : top + tile.shape[0], left : left + tile.shape[1]] > 0.5
-        if (under & strokes[:, : under.shape[1]]).any():
-            return left
-    return max(0, right - tile.shape[1])
 
 
 def _on_paper(ink, paper, ink_color):

@@ -1,6 +1,8 @@
 """Training: compile with the architecture's recipe, fit with the best epoch kept and Ctrl-C
-tolerated, optionally several seeds averaged, and describe the run for its metadata."""
+tolerated, optionally several seeds averaged, and describe the run for its metadata. Then the
+number reader, on rows of the same training digits."""
 import datetime
+import itertools
 import math
 import sys
 import time
@@ -10,7 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from . import model as models
-from .config import NUM_CLASSES
+from . import number_reader
+from .config import (IMAGE_SIZE, NUM_CLASSES, READER_BATCH_SIZE, READER_LEARNING_RATE, READER_SECONDS_PER_10K_ROWS,
+                     READER_VALIDATION_ROWS)
 from .keras_runtime import keras, tf
 
 
@@ -75,7 +79,9 @@ def distribution_strategy(name):
 
 
 def expected_seconds(config, train_rows):
-    return config.recipe.seconds_per_10k_images * train_rows / 10_000 * config.total_epochs
+    """The whole run's: the digit network's epochs, then the number reader's."""
+    reader = READER_SECONDS_PER_10K_ROWS * config.reader_rows / 10_000 * config.reader_epochs
+    return config.recipe.seconds_per_10k_images * train_rows / 10_000 * config.total_epochs + reader
 
 
 def train_models(config, train_images, train_labels, val_images, val_labels):
@@ -157,6 +163,95 @@ def train(network, train_images, train_labels, val_images, val_labels, epochs, b
             raise TrainingInterrupted("interrupted before the first epoch finished; nothing was saved") from None
     network.set_weights(best.best_weights)
     return history.history, best.best_epoch, interrupted
+
+
+class RowBatches:
+    """Batches of rows of digits composed afresh for every epoch, reproducibly from the seed."""
+
+    def __init__(self, pixels, labels, rows, seed):
+        self.pixels, self.labels, self.seed = pixels, labels, seed
+        self.batches = math.ceil(rows / READER_BATCH_SIZE)
+
+    def __len__(self):
+        return self.batches
+
+    def batch(self, epoch, index):
+        rng = np.random.default_rng((self.seed, epoch, index))
+        return number_reader.training_strips(self.pixels, self.labels, READER_BATCH_SIZE, rng)
+
+    def dataset(self):
+        """The batches of epoch 0, 1, ... without end, as a tf.data pipeline that composes them
+        while the previous batch trains (fit takes len(self) of them per epoch).
+
+        The strips' width changes from batch to batch (as wide as their rows), which tf.data is
+        told; Keras' own PyDataset would fix the width it saw first.
+        """
+        def batches():
+            for epoch in itertools.count():
+                for index in range(self.batches):
+                    yield self.batch(epoch, index)
+
+        signature = (tf.TensorSpec((None, IMAGE_SIZE, None, 1), tf.float32),
+                     tf.TensorSpec((None, number_reader.MAX_DIGITS), tf.int32))
+        return tf.data.Dataset.from_generator(batches, output_signature=signature).prefetch(2)
+
+
+@dataclass
+class TrainedReader:
+    model: object
+    exact: float  # share of validation rows read exactly
+    epochs_run: int
+    interrupted: bool
+    seconds: float
+
+
+def train_number_reader(config, train_pixels, train_labels, val_pixels, val_labels):
+    """Train the number reader for ``config.reader_epochs`` on rows of the training digits, and
+    measure it on rows of the validation digits. None when Ctrl-C came before its first epoch."""
+    seed_everything(config.seed)
+    rows = RowBatches(train_pixels, train_labels, config.reader_rows, config.seed)
+    reader = models.number_reader()
+    schedule = keras.optimizers.schedules.CosineDecay(READER_LEARNING_RATE, len(rows) * config.reader_epochs,
+                                                      alpha=0.01)
+    reader.compile(optimizer=keras.optimizers.Adam(schedule), loss=keras.losses.CTC())
+    history = keras.callbacks.History()
+    started = time.perf_counter()
+    interrupted = False
+    try:
+        reader.fit(rows.dataset(), epochs=config.reader_epochs, steps_per_epoch=len(rows), shuffle=False,
+                   callbacks=[history, TimeEstimate(config.reader_epochs)], verbose=1 if sys.stdout.isatty() else 2)
+    except KeyboardInterrupt:
+        interrupted = True
+        if not history.history.get("loss"):
+            return None
+    seconds = time.perf_counter() - started
+    exact = reader_exact_share(reader, val_pixels, val_labels, config.seed)
+    return TrainedReader(reader, exact, len(history.history["loss"]), interrupted, seconds)
+
+
+def reader_exact_share(reader, pixels, labels, seed, rows=READER_VALIDATION_ROWS):
+    """The share of rows of these digits (1 to 6 long) that the reader reads exactly."""
+    batches = RowBatches(pixels, labels, rows, seed + 1)
+    right = 0
+    for index in range(len(batches)):
+        strips, targets = batches.batch(0, index)
+        for logits, target in zip(reader.predict(strips, verbose=0), targets):
+            read = [int(np.argmax(probabilities)) for _, probabilities in number_reader.decode(logits)]
+            right += read == [int(t) - 1 for t in target if t]
+    return right / (len(batches) * READER_BATCH_SIZE)
+
+
+def reader_metadata(config, trained):
+    return {
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "validation": {"exact_rows": round(trained.exact, 6),
+                       "rows": math.ceil(READER_VALIDATION_ROWS / READER_BATCH_SIZE) * READER_BATCH_SIZE},
+        "epochs_run": trained.epochs_run,
+        "rows_per_epoch": config.reader_rows,
+        "interrupted": trained.interrupted,
+        "training_seconds": round(trained.seconds, 1),
+        "parameters": trained.model.count_params(),
+    }
 
 
 def one_hot(labels):

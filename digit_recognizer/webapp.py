@@ -50,13 +50,19 @@ class Reader:
     def __init__(self, config):
         self.config = config
         self._predictor = None
+        self._number_reader = None  # loaded with the predictor: None too when the model has no reader
         self._lock = threading.Lock()  # one reading at a time: the LiteRT interpreter is not thread-safe
 
     def load(self):
         """The predictor; InputError (saying how to train one) when there is no usable model."""
         if self._predictor is None:
             self._predictor = inference.load_predictor(self.config.model, self.config.engine)
+            self._number_reader = inference.load_number_reader(self.config.model, self.config.engine)
         return self._predictor
+
+    def load_number_reader(self):
+        self.load()
+        return self._number_reader
 
     def problem(self):
         """None when the model is ready; otherwise what is wrong and how to fix it."""
@@ -71,7 +77,8 @@ class Reader:
         with self._lock:
             try:
                 reading, = readings.read_pictures([(name, image)], self.load, self.config.min_confidence,
-                                                  separate=not self.config.single)
+                                                  separate=not self.config.single,
+                                                  load_reader=self.load_number_reader)
             except InputError as error:  # no usable model
                 return failure(str(error))
         if isinstance(reading, InputError):  # no digit found

@@ -36,14 +36,16 @@ def write_csv(tmp_path):
 
 @pytest.fixture(scope="session")
 def trained_model(tmp_path_factory, train_frame):
-    """A model trained by main.py for 2 epochs on a few hundred rows: (model path, folder)."""
+    """A model trained by main.py for 2 epochs on a few hundred rows, with a number reader trained
+    for one short epoch: the model's path."""
     import main
 
     folder = tmp_path_factory.mktemp("run")
     csv_path = folder / "train.csv"
     train_frame.to_csv(csv_path, index=False)
     model_path = folder / "digit_recognizer_model.keras"
-    exit_code = main.main(["--data", str(csv_path), "--epochs", "2", "--model", str(model_path), "--no-show"])
+    exit_code = main.main(["--data", str(csv_path), "--epochs", "2", "--model", str(model_path), "--no-show",
+                           "--reader-epochs", "1", "--reader-rows", "256"])
     assert exit_code == 0
     return model_path
 

@@ -53,7 +53,7 @@ def capable_model(tmp_path_factory):
     frame[:CAPABLE_ROWS].to_csv(folder / "train.csv", index=False)
     model_path = folder / "digit_recognizer_model.keras"
     assert main.main(["--data", str(folder / "train.csv"), "--arch", "simple", "--epochs", "2",
-                      "--model", str(model_path), "--no-show"]) == 0
+                      "--model", str(model_path), "--no-show", "--reader-epochs", "0"]) == 0
     return model_path, frame[CAPABLE_ROWS:]
 
 

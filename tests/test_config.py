@@ -34,6 +34,8 @@ def test_total_epochs_counts_every_ensemble_member():
     ({"ensemble": 0}, "--ensemble must be at least 1, got 0"),
     ({"limit": -5}, "--limit must be 0 (all rows) or a positive number of rows"),
     ({"validation_split": 1.0}, "--validation-split must be between 0 and 1"),
+    ({"reader_epochs": -1}, "--reader-epochs must be 0 (no number reader) or a positive number of epochs"),
+    ({"reader_rows": 0}, "--reader-rows must be at least 1, got 0"),
 ])
 def test_impossible_training_settings_are_refused(settings, message):
     with pytest.raises(ValueError) as refused:

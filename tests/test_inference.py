@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from digit_recognizer import artifacts, data, inference
+from digit_recognizer.config import READER_STRIDE
 from digit_recognizer.errors import InputError
 
 
@@ -41,3 +42,18 @@ def test_a_missing_model_says_how_to_train_one(tmp_path):
     with pytest.raises(InputError) as caught:
         inference.load_predictor(tmp_path / "none.keras")
     assert str(caught.value) == f"{tmp_path / 'none.keras'}: no trained model found; train one first with `python main.py`"
+
+
+def test_the_number_reader_runs_on_strips_alike_in_both_engines(trained_model):
+    strips = np.random.default_rng(0).random((3, *inference.STRIP_INPUT), dtype=np.float32)
+    fast = inference.load_number_reader(trained_model, "litert")
+    slow = inference.load_number_reader(trained_model, "keras")
+    assert (fast.engine, slow.engine) == ("litert", "keras")
+    steps = inference.STRIP_INPUT[1] // READER_STRIDE
+    assert fast.predict(strips).shape == (3, steps, 11)  # blank and the ten digits, at every step
+    np.testing.assert_allclose(fast.predict(strips), slow.predict(strips), atol=1e-3)
+
+
+def test_a_model_without_a_number_reader_has_none(copied_model):
+    assert not artifacts.reader_path(copied_model).exists()  # the copy holds the digit network alone
+    assert inference.load_number_reader(copied_model) is None

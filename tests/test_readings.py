@@ -4,9 +4,10 @@ import pytest
 from PIL import Image
 
 from digit_recognizer import imaging
+from digit_recognizer.config import READER_STRIDE, STRIP_WIDTH
 from digit_recognizer.errors import InputError, NoDigitFound
 from digit_recognizer.readings import DigitPrediction, Reading, read_pictures
-from digit_recognizer.styles import number_picture
+from digit_recognizer.styles import number_ink, number_picture
 
 
 def probabilities(**shares):
@@ -98,3 +99,41 @@ def test_separate_decides_whether_a_picture_may_hold_a_number(mnist_digits, sepa
     two = number_picture(images[:2])
     reading, = read_pictures([("two", two)], lambda: CountingPredictor(two), 0.7, separate)
     assert len(reading.digits) == count
+
+
+class TwoDigitReader:
+    """A stand-in number reader that reads every strip as a 3 then a 5, and counts its calls."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def predict(self, strips):
+        self.calls += 1
+        steps = STRIP_WIDTH // READER_STRIDE
+        logits = np.full((1, steps, 11), -5.0, np.float32)
+        logits[0, :, 0] = 5.0
+        logits[0, 2, 4] = logits[0, 10, 6] = 10.0  # class d + 1 is digit d
+        return logits
+
+
+def test_a_wide_mark_is_read_by_the_number_reader_and_the_rest_by_the_digit_network(mnist_digits):
+    images, _ = mnist_digits
+    ink = number_ink(images[:2], np.random.default_rng(0), touching=(0, 0))
+    touching = Image.fromarray(np.round(255 - ink * 255).astype(np.uint8))
+    one_digit = Image.fromarray(255 - images[3])
+    predictor, reader = CountingPredictor(one_digit), TwoDigitReader()
+    pair, one = read_pictures([("pair", touching), ("one", one_digit)], lambda: predictor, 0.7,
+                              load_reader=lambda: reader)
+    assert pair.number == "35" and reader.calls == 1
+    assert predictor.batches == [1] and one.number == "8"  # only the narrow digit went to the digit network
+
+
+def test_the_number_reader_is_not_loaded_for_narrow_marks(mnist_digits):
+    images, _ = mnist_digits
+    picture = number_picture(images[:3])
+
+    def no_reader():
+        raise AssertionError("the number reader was loaded")
+
+    reading, = read_pictures([("spaced", picture)], lambda: CountingPredictor(picture), 0.7, load_reader=no_reader)
+    assert reading.number == "888"

@@ -13,7 +13,7 @@ import main
 import predict
 from digit_recognizer import artifacts, data, inference, training
 from digit_recognizer.config import RECIPES
-from digit_recognizer.model import build_model
+from digit_recognizer.model import build_model, number_reader as reader_network
 from digit_recognizer.keras_runtime import keras
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -37,6 +37,26 @@ def test_training_run_saves_model_metadata_and_pictures(trained_model, train_fra
     assert metadata["parameters"] == build_model("batchnorm").count_params()
     assert metadata["best_epochs"][0] in (1, 2) and metadata["interrupted"] is False
     assert metadata["versions"]["keras"] == keras.__version__
+
+
+def test_the_number_reader_is_saved_beside_the_model_with_its_own_record(trained_model):
+    reader = artifacts.reader_path(trained_model)
+    assert reader.name == "digit_recognizer_model.numbers.keras"
+    assert artifacts.litert_mismatch(reader) is None  # its LiteRT copy is its own
+    record = artifacts.read_metadata(reader)
+    assert record["epochs_run"] == 1 and record["rows_per_epoch"] == 256 and record["interrupted"] is False
+    assert 0.0 <= record["validation"]["exact_rows"] <= 1.0 and record["validation"]["rows"] >= 2000
+    assert record["parameters"] == reader_network().count_params()
+
+
+def test_reader_rows_are_the_same_for_the_same_seed(mnist_digits):
+    images, labels = mnist_digits
+    pixels = images.reshape(len(images), -1)
+    first, second = training.RowBatches(pixels, labels, 128, seed=5), training.RowBatches(pixels, labels, 128, seed=5)
+    assert len(first) == 2
+    for a, b in zip(first.batch(1, 0), second.batch(1, 0)):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(first.batch(0, 0)[1], first.batch(1, 0)[1])  # every epoch composes new rows
 
 
 def test_saved_model_reloads_and_predicts_as_recorded(trained_model, train_frame):
@@ -109,7 +129,8 @@ def test_ensemble_is_saved_as_one_model_that_predict_py_uses(tmp_path, train_fra
     csv_path = tmp_path / "train.csv"
     train_frame.to_csv(csv_path, index=False)
     model_path = tmp_path / "ensemble.keras"
-    argv = ["--data", str(csv_path), "--model", str(model_path), "--epochs", "1", "--ensemble", "2", "--no-show"]
+    argv = ["--data", str(csv_path), "--model", str(model_path), "--epochs", "1", "--ensemble", "2", "--no-show",
+            "--reader-epochs", "0"]
     assert main.main(argv) == 0
     assert capsys.readouterr().out.count("for the whole run") == 1  # one estimate, made by the first member
     assert artifacts.read_metadata(model_path)["members"] == 2

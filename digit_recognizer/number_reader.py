@@ -1,0 +1,166 @@
+"""Touching digits: a wide mark read as a whole by a sequence model, its digits told apart by it.
+
+Where digits touch or run into each other, no straight or winding cut separates them reliably
+(slanted neighbours overlap side by side). The number reader looks at the whole mark as a strip
+and says, for every few columns, which digit is there or none (a CRNN trained with CTC, the
+standard way to read a line of handwriting without cutting it first). It learns from rows of
+train.csv digits composed with random spacing, overlap and height: ``training_strips``.
+
+The strip it sees is made the same way for training and for reading: ``strip_from_ink``.
+"""
+import numpy as np
+from PIL import Image
+
+from .config import IMAGE_SIZE, READER_STRIDE, STRIP_INK, STRIP_WIDTH
+from .imaging import digit_from_ink
+
+# Which marks may hold several digits: wider than tall...
+MIN_ASPECT = 1.0
+MAX_ASPECT = 6.0  # ...but no wider than this (a line, a bar is no row of digits)...
+WIDER_THAN_OTHERS = 1.5  # ...and, among other marks, this many times as wide as their median
+BLANK = 0  # CTC's "no digit here" class; digit d is class d + 1
+STRIP_MARGIN = 2  # columns left empty before the ink
+MAX_DIGITS = 6  # the longest row the reader learns from
+# How the digits of a training row are placed: most neighbours touch (what the reader is for):
+# moved together until their strokes meet, then up to OVERLAP columns (of a 28x28 digit) further;
+# the others stand GAP columns apart, box to box (it also learns where one digit ends).
+TOUCHING_SHARE = 0.6
+OVERLAP = 2
+GAP = (-2, 8)
+DIGIT_SCALE = (0.85, 1.1)  # digits of one row differ this much in size...
+DIGIT_STRETCH = (0.8, 1.4)  # ...and in width (a wide, sloppy 0 is still one digit)...
+DIGIT_LIFT = 3  # ...and sit up to this many rows higher or lower (a number keeps roughly to its line)
+# Rows of each length, 1 to MAX_DIGITS: a wide mark is often one digit after all.
+LENGTH_SHARES = (0.25, 0.15, 0.15, 0.15, 0.15, 0.15)
+
+
+def strip_from_ink(ink, width=STRIP_WIDTH):
+    """A mark's ink (float, any size) -> the (IMAGE_SIZE, width) float32 strip the reader sees:
+    scaled to STRIP_INK rows tall (narrowed further only if it would not fit), centred vertically."""
+    height, ink_width = ink.shape
+    scale = strip_scale(ink.shape, width)
+    size = (max(1, round(ink_width * scale)), max(1, round(height * scale)))
+    resized = np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize(size, Image.Resampling.LANCZOS))
+    resized = np.clip(resized, 0.0, 1.0)
+    strip = np.zeros((IMAGE_SIZE, width), np.float32)
+    top = (IMAGE_SIZE - size[1]) // 2
+    strip[top : top + size[1], STRIP_MARGIN : STRIP_MARGIN + size[0]] = resized / max(float(resized.max()), 1e-6)
+    return strip
+
+
+def strip_scale(shape, width=STRIP_WIDTH):
+    """Strip pixels per pixel of a mark of this (height, width)."""
+    return min(STRIP_INK / shape[0], (width - 2 * STRIP_MARGIN) / shape[1])
+
+
+def training_strips(pixels, labels, count, rng, width=None):
+    """``count`` rows of 1..MAX_DIGITS digits drawn from ``pixels`` (N, 784 uint8) as strips, with
+    their CTC targets: (strips (count, 28, width, 1) float32, targets (count, MAX_DIGITS) int32).
+
+    Every row of one call has the same number of digits, so their strips are of a similar width;
+    ``width`` None picks the narrowest multiple of the reader's stride that holds them all.
+    """
+    length = int(rng.choice(MAX_DIGITS, p=LENGTH_SHARES)) + 1
+    chosen = rng.integers(0, len(labels), size=(count, length))
+    rows = [_composed_row(pixels[indices].reshape(-1, IMAGE_SIZE, IMAGE_SIZE), rng) for indices in chosen]
+    if width is None:
+        needed = max(round(row.shape[1] * STRIP_INK / row.shape[0]) for row in rows) + 2 * STRIP_MARGIN
+        step = 8 * READER_STRIDE
+        width = min(STRIP_WIDTH, -(-needed // step) * step)
+    strips = np.stack([strip_from_ink(row, width) for row in rows])[..., None]
+    targets = np.zeros((count, MAX_DIGITS), np.int32)
+    targets[:, :length] = labels[chosen] + 1
+    return strips, targets
+
+
+def _composed_row(digits, rng):
+    """28x28 uint8 digits side by side as one ink picture (float, cropped to the ink)."""
+    tiles = []
+    for digit in digits:
+        tile = _cropped(digit.astype(np.float32) / 255.0)
+        scale = rng.uniform(*DIGIT_SCALE)
+        size = (max(1, round(tile.shape[1] * scale * rng.uniform(*DIGIT_STRETCH))), max(1, round(tile.shape[0] * scale)))
+        tiles.append(np.clip(np.asarray(Image.fromarray(tile, mode="F").resize(size, Image.Resampling.BILINEAR)), 0, 1))
+    height = max(tile.shape[0] for tile in tiles) + 2 * DIGIT_LIFT
+    canvas = np.zeros((height, sum(tile.shape[1] for tile in tiles) + GAP[1] * len(tiles)), np.float32)
+    right = 0
+    for index, tile in enumerate(tiles):
+        top = int(rng.integers(0, height - tile.shape[0] + 1))
+        if index == 0:
+            left = 0
+        elif rng.random() < TOUCHING_SHARE:
+            left = max(0, touching_left(canvas, tile, top, right) - int(rng.integers(0, OVERLAP + 1)))
+        else:
+            left = max(0, right + int(rng.integers(GAP[0], GAP[1] + 1)))
+        region = canvas[top : top + tile.shape[0], left : left + tile.shape[1]]
+        np.maximum(region, tile, out=region)
+        right = max(right, left + tile.shape[1])
+    return _cropped(canvas)
+
+
+def touching_left(canvas, tile, top, right):
+    """The rightmost left edge at which ``tile`` placed at ``top`` touches the ink already on ``canvas``."""
+    strokes = tile > 0.5
+    for left in range(right, max(0, right - tile.shape[1]) - 1, -1):
+        under = canvas[top : top + tile.shape[0], left : left + tile.shape[1]] > 0.5
+        if (under & strokes[:, : under.shape[1]]).any():
+            return left
+    return max(0, right - tile.shape[1])
+
+
+def _cropped(ink, threshold=0.1):
+    rows, cols = np.flatnonzero(ink.max(axis=1) > threshold), np.flatnonzero(ink.max(axis=0) > threshold)
+    return ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
+def decode(logits):
+    """The reader's output for one strip, (steps, 11) logits -> one (step, probabilities)
+    per digit read, left to right: best path decoding (the likeliest class at each step, repeats
+    merged, blanks dropped), each digit's ten probabilities taken at its surest step."""
+    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    best = probabilities.argmax(axis=1)
+    digits = []
+    step = 0
+    while step < len(best):
+        end = step
+        while end + 1 < len(best) and best[end + 1] == best[step]:
+            end += 1
+        if best[step] != BLANK:
+            surest = step + int(np.argmax(probabilities[step : end + 1, best[step]]))
+            digit_probabilities = probabilities[surest, 1:] / probabilities[surest, 1:].sum()
+            digits.append(((step + end) / 2, digit_probabilities.astype(np.float32)))
+        step = end + 1
+    return digits
+
+
+def wide_marks(marks):
+    """For each mark, whether it may hold several digits. Beside other marks, only one much wider
+    than they are does: the picture's own digits say how wide one digit is there."""
+    typical = np.median([mark.ink.shape[1] for mark in marks]) if len(marks) > 1 else 0.0
+    return [MIN_ASPECT * mark.ink.shape[0] < mark.ink.shape[1] <= MAX_ASPECT * mark.ink.shape[0]
+            and mark.ink.shape[1] > WIDER_THAN_OTHERS * typical for mark in marks]
+
+
+def read_mark(mark, reader):
+    """The digits a wide mark holds, as (Digit, probabilities) left to right, or None when the
+    reader sees one digit there (the digit network then reads it whole)."""
+    strip = strip_from_ink(mark.ink)
+    digits = decode(reader.predict(strip[None, ..., None])[0])
+    if len(digits) < 2:
+        return None
+    # Strip columns back to the mark's own.
+    scale, width = strip_scale(mark.ink.shape), mark.ink.shape[1]
+    centres = [((step + 0.5) * READER_STRIDE - STRIP_MARGIN) / scale for step, _ in digits]
+    edges = [0, *[round((a + b) / 2) for a, b in zip(centres, centres[1:])], width]
+    left, top = mark.box[0] / mark.scale, mark.box[1] / mark.scale
+    pieces = []
+    for (start, end), (_, probabilities) in zip(zip(edges, edges[1:]), digits):
+        ink = mark.ink[:, start:end]
+        rows = np.flatnonzero(ink.max(axis=1) > 0.5)
+        if end <= start or len(rows) == 0:
+            return None  # the reader placed two digits where there is no ink between: not to be trusted
+        piece = digit_from_ink(ink[rows[0] : rows[-1] + 1], left + start, top + rows[0], mark.scale)
+        pieces.append((piece, probabilities))
+    return pieces
+

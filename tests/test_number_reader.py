@@ -1,0 +1,100 @@
+"""The number reader's strips, training rows and decoding, and how a wide mark is read with it."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from digit_recognizer import imaging, number_reader
+from digit_recognizer.config import IMAGE_SIZE, READER_STRIDE, STRIP_INK, STRIP_WIDTH
+from digit_recognizer.styles import number_ink
+
+
+def test_a_strip_holds_the_mark_scaled_to_the_ink_height():
+    ink = np.zeros((50, 80), np.float32)
+    ink[:, 10:20] = 0.5
+    strip = number_reader.strip_from_ink(ink)
+    assert strip.shape == (IMAGE_SIZE, STRIP_WIDTH) and strip.dtype == np.float32
+    rows = np.flatnonzero(strip.max(axis=1) > 0.25)
+    assert rows[-1] - rows[0] + 1 == STRIP_INK
+    assert strip.max() == pytest.approx(1.0)  # full ink, as the training rows have
+
+
+def test_a_mark_too_long_for_the_strip_is_narrowed_to_fit():
+    strip = number_reader.strip_from_ink(np.ones((10, 400), np.float32))
+    columns = np.flatnonzero(strip.max(axis=0) > 0.5)
+    assert columns[0] >= number_reader.STRIP_MARGIN and columns[-1] < STRIP_WIDTH
+
+
+def test_training_rows_hold_the_digits_they_are_labelled_with(mnist_digits):
+    images, labels = mnist_digits
+    pixels = images.reshape(len(images), -1)
+    strips, targets = number_reader.training_strips(pixels, labels, 8, np.random.default_rng(3))
+    length = np.count_nonzero(targets[0])
+    assert strips.shape[:2] == (8, IMAGE_SIZE) and strips.shape[3] == 1
+    assert strips.shape[2] % READER_STRIDE == 0 and strips.shape[2] <= STRIP_WIDTH
+    assert all(np.count_nonzero(row) == length for row in targets)  # one length per call
+    assert set(targets[targets > 0] - 1) <= set(labels)  # class d + 1 is digit d
+    again, same_targets = number_reader.training_strips(pixels, labels, 8, np.random.default_rng(3))
+    np.testing.assert_array_equal(strips, again)
+    np.testing.assert_array_equal(targets, same_targets)
+
+
+def logits_for(classes):
+    """Logits whose likeliest class at each step is the one given (0 = blank)."""
+    logits = np.full((len(classes), 11), -5.0, np.float32)
+    logits[np.arange(len(classes)), classes] = 5.0
+    return logits
+
+
+def test_decoding_merges_repeats_and_drops_blanks():
+    digits = number_reader.decode(logits_for([0, 3, 3, 0, 2, 0, 2, 2, 0]))  # "2", "1", then "1" again
+    assert [int(np.argmax(p)) for _, p in digits] == [2, 1, 1]
+    assert [step for step, _ in digits] == [1.5, 4, 6.5]
+    assert all(p.shape == (10,) and p.sum() == pytest.approx(1.0) for _, p in digits)
+
+
+class StandInReader:
+    """Answers every strip with the given classes, one per step."""
+
+    def __init__(self, classes):
+        self.logits = logits_for(classes)
+
+    def predict(self, strips):
+        assert strips.shape == (1, IMAGE_SIZE, STRIP_WIDTH, 1)
+        return self.logits[None]
+
+
+def mark_of(ink):
+    picture = Image.fromarray(np.round(255 - ink * 255).astype(np.uint8))
+    digit, = imaging.find_digits(picture, separate=False)
+    return digit
+
+
+def test_a_wide_mark_read_as_two_digits_becomes_two_pieces_left_to_right(mnist_digits):
+    images, labels = mnist_digits
+    mark = mark_of(number_ink(images[:2], np.random.default_rng(0), touching=(0, 0)))
+    steps = STRIP_WIDTH // READER_STRIDE
+    classes = [0] * steps
+    last_ink = number_reader.STRIP_MARGIN + round(mark.ink.shape[1] * STRIP_INK / mark.ink.shape[0])
+    classes[3], classes[last_ink // READER_STRIDE - 3] = 5, 8  # a 4 near the left end, a 7 near the right
+    pieces = number_reader.read_mark(mark, StandInReader(classes))
+    assert [int(np.argmax(p)) for _, p in pieces] == [4, 7]
+    (first, _), (second, _) = pieces
+    assert mark.box[0] <= first.box[0] < first.box[2] <= second.box[0] + 1 <= second.box[2] <= mark.box[2] + 1
+    assert all(piece.pixels.shape == (IMAGE_SIZE, IMAGE_SIZE) and piece.pixels.max() > 0.9 for piece, _ in pieces)
+
+
+def test_a_mark_the_reader_sees_as_one_digit_is_left_to_the_digit_network(mnist_digits):
+    images, _ = mnist_digits
+    mark = mark_of(number_ink(images[:2], np.random.default_rng(0), touching=(0, 0)))
+    assert number_reader.read_mark(mark, StandInReader([0, 0, 4, 4, 0, 0])) is None
+
+
+def test_only_marks_that_may_hold_several_digits_are_wide(mnist_digits):
+    images, _ = mnist_digits
+    digit = mark_of(images[0].astype(np.float32) / 255)
+    pair = mark_of(number_ink(images[:2], np.random.default_rng(0), touching=(0, 0)))
+    bar = imaging.digit_from_ink(np.ones((12, 400), np.float32), 0, 0, 1.0)
+    assert number_reader.wide_marks([digit]) == [False]
+    assert number_reader.wide_marks([pair]) == [True]
+    assert number_reader.wide_marks([bar]) == [False]  # a line, not a row of digits
+    assert number_reader.wide_marks([pair, pair, pair]) == [False] * 3  # as wide as the picture's digits
