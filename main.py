@@ -73,7 +73,7 @@ def save_number_reader(config, train_pixels, train_labels, val_pixels, val_label
     """Train the reader of touching digits on rows of the same training digits, and save it beside the model."""
     from digit_recognizer import artifacts, training
 
-    print(f"\nNumber reader (touching digits): {config.reader_epochs} epochs on rows of the training digits")
+    print(f"\nNumber reader (touching digits): {config.reader_epochs} x {config.reader_rows} rows of the training digits")
     reader = training.train_number_reader(config, train_pixels, train_labels, val_pixels, val_labels)
     if reader is None:
         print("Interrupted before its first epoch ended: no number reader saved", file=sys.stderr)

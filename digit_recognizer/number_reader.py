@@ -8,6 +8,8 @@ train.csv digits composed with random spacing, overlap and height: ``training_st
 
 The strip it sees is made the same way for training and for reading: ``strip_from_ink``.
 """
+from collections import Counter
+
 import numpy as np
 from PIL import Image
 
@@ -17,7 +19,7 @@ from .imaging import digit_from_ink
 # Which marks may hold several digits: wider than tall...
 MIN_ASPECT = 1.0
 MAX_ASPECT = 6.0  # ...but no wider than this (a line, a bar is no row of digits)...
-WIDER_THAN_OTHERS = 1.5  # ...and, among other marks, this many times as wide as their median
+WIDER_THAN_OTHERS = 1.5  # ...and this many times as wide as the picture's narrow marks (their median)
 BLANK = 0  # CTC's "no digit here" class; digit d is class d + 1
 STRIP_MARGIN = 2  # columns left empty before the ink
 MAX_DIGITS = 6  # the longest row the reader learns from
@@ -32,13 +34,17 @@ DIGIT_STRETCH = (0.8, 1.4)  # ...and in width (a wide, sloppy 0 is still one dig
 DIGIT_LIFT = 3  # ...and sit up to this many rows higher or lower (a number keeps roughly to its line)
 # Rows of each length, 1 to MAX_DIGITS: a wide mark is often one digit after all.
 LENGTH_SHARES = (0.25, 0.15, 0.15, 0.15, 0.15, 0.15)
+# A mark is read at several ink heights around STRIP_INK, in one batch, and the digits most of
+# them read win (ties: the reading at STRIP_INK): how tall the digits of a mark are, within it,
+# varies more than the training rows can show.
+READING_INK_HEIGHTS = (18, 20, STRIP_INK, 24, 26)
 
 
-def strip_from_ink(ink, width=STRIP_WIDTH):
+def strip_from_ink(ink, width=STRIP_WIDTH, ink_height=STRIP_INK):
     """A mark's ink (float, any size) -> the (IMAGE_SIZE, width) float32 strip the reader sees:
-    scaled to STRIP_INK rows tall (narrowed further only if it would not fit), centred vertically."""
+    scaled to ``ink_height`` rows tall (narrowed further only if it would not fit), centred vertically."""
     height, ink_width = ink.shape
-    scale = strip_scale(ink.shape, width)
+    scale = strip_scale(ink.shape, width, ink_height)
     size = (max(1, round(ink_width * scale)), max(1, round(height * scale)))
     resized = np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize(size, Image.Resampling.LANCZOS))
     resized = np.clip(resized, 0.0, 1.0)
@@ -48,9 +54,9 @@ def strip_from_ink(ink, width=STRIP_WIDTH):
     return strip
 
 
-def strip_scale(shape, width=STRIP_WIDTH):
+def strip_scale(shape, width=STRIP_WIDTH, ink_height=STRIP_INK):
     """Strip pixels per pixel of a mark of this (height, width)."""
-    return min(STRIP_INK / shape[0], (width - 2 * STRIP_MARGIN) / shape[1])
+    return min(ink_height / shape[0], (width - 2 * STRIP_MARGIN) / shape[1])
 
 
 def training_strips(pixels, labels, count, rng, width=None):
@@ -135,22 +141,29 @@ def decode(logits):
 
 
 def wide_marks(marks):
-    """For each mark, whether it may hold several digits. Beside other marks, only one much wider
-    than they are does: the picture's own digits say how wide one digit is there."""
-    typical = np.median([mark.ink.shape[1] for mark in marks]) if len(marks) > 1 else 0.0
-    return [MIN_ASPECT * mark.ink.shape[0] < mark.ink.shape[1] <= MAX_ASPECT * mark.ink.shape[0]
-            and mark.ink.shape[1] > WIDER_THAN_OTHERS * typical for mark in marks]
+    """For each mark, whether it may hold several digits. Beside narrow marks (no wider than tall),
+    only one much wider than they are does: the picture's own digits say how wide one digit is there."""
+    aspects = [mark.ink.shape[1] / mark.ink.shape[0] for mark in marks]
+    narrow = [mark.ink.shape[1] for mark, aspect in zip(marks, aspects) if aspect <= MIN_ASPECT]
+    typical = np.median(narrow) if narrow else 0.0
+    return [MIN_ASPECT < aspect <= MAX_ASPECT and mark.ink.shape[1] > WIDER_THAN_OTHERS * typical
+            for mark, aspect in zip(marks, aspects)]
 
 
 def read_mark(mark, reader):
     """The digits a wide mark holds, as (Digit, probabilities) left to right, or None when the
     reader sees one digit there (the digit network then reads it whole)."""
-    strip = strip_from_ink(mark.ink)
-    digits = decode(reader.predict(strip[None, ..., None])[0])
+    strips = np.stack([strip_from_ink(mark.ink, ink_height=height) for height in READING_INK_HEIGHTS])
+    readings = [decode(logits) for logits in reader.predict(strips[..., None])]
+    spelled = [tuple(int(np.argmax(probabilities)) for _, probabilities in digits) for digits in readings]
+    votes = Counter(spelled)
+    usual = READING_INK_HEIGHTS.index(STRIP_INK)
+    chosen = max(range(len(spelled)), key=lambda index: (votes[spelled[index]], index == usual))
+    digits = readings[chosen]
     if len(digits) < 2:
         return None
     # Strip columns back to the mark's own.
-    scale, width = strip_scale(mark.ink.shape), mark.ink.shape[1]
+    scale, width = strip_scale(mark.ink.shape, ink_height=READING_INK_HEIGHTS[chosen]), mark.ink.shape[1]
     centres = [((step + 0.5) * READER_STRIDE - STRIP_MARGIN) / scale for step, _ in digits]
     edges = [0, *[round((a + b) / 2) for a, b in zip(centres, centres[1:])], width]
     left, top = mark.box[0] / mark.scale, mark.box[1] / mark.scale

@@ -53,14 +53,15 @@ def test_decoding_merges_repeats_and_drops_blanks():
 
 
 class StandInReader:
-    """Answers every strip with the given classes, one per step."""
+    """Answers every strip with the given classes, one per step; or, given one list of classes per
+    strip, each strip with its own."""
 
-    def __init__(self, classes):
-        self.logits = logits_for(classes)
+    def __init__(self, *classes_per_strip):
+        self.logits = [logits_for(classes) for classes in classes_per_strip]
 
     def predict(self, strips):
-        assert strips.shape == (1, IMAGE_SIZE, STRIP_WIDTH, 1)
-        return self.logits[None]
+        assert strips.shape == (len(number_reader.READING_INK_HEIGHTS), IMAGE_SIZE, STRIP_WIDTH, 1)
+        return np.stack([self.logits[index % len(self.logits)] for index in range(len(strips))])
 
 
 def mark_of(ink):
@@ -83,6 +84,16 @@ def test_a_wide_mark_read_as_two_digits_becomes_two_pieces_left_to_right(mnist_d
     assert all(piece.pixels.shape == (IMAGE_SIZE, IMAGE_SIZE) and piece.pixels.max() > 0.9 for piece, _ in pieces)
 
 
+def test_the_digits_most_ink_heights_read_win(mnist_digits):
+    images, _ = mnist_digits
+    mark = mark_of(number_ink(images[:2], np.random.default_rng(0), touching=(0, 0)))
+    two_ones, one_seven = [0, 2, 0, 2, 0, 0], [0, 8, 8, 0, 0, 0]
+    pieces = number_reader.read_mark(mark, StandInReader(two_ones, one_seven, two_ones, one_seven, two_ones))
+    assert [int(np.argmax(p)) for _, p in pieces] == [1, 1]
+    # A single 7 wins three heights of five: the digit network reads the mark whole.
+    assert number_reader.read_mark(mark, StandInReader(one_seven, two_ones, one_seven, two_ones, one_seven)) is None
+
+
 def test_a_mark_the_reader_sees_as_one_digit_is_left_to_the_digit_network(mnist_digits):
     images, _ = mnist_digits
     mark = mark_of(number_ink(images[:2], np.random.default_rng(0), touching=(0, 0)))
@@ -97,4 +108,9 @@ def test_only_marks_that_may_hold_several_digits_are_wide(mnist_digits):
     assert number_reader.wide_marks([digit]) == [False]
     assert number_reader.wide_marks([pair]) == [True]
     assert number_reader.wide_marks([bar]) == [False]  # a line, not a row of digits
-    assert number_reader.wide_marks([pair, pair, pair]) == [False] * 3  # as wide as the picture's digits
+    assert number_reader.wide_marks([pair, pair]) == [True, True]  # "20 24": two touching pairs
+    assert number_reader.wide_marks([digit, pair, digit]) == [False, True, False]
+    round_digit = imaging.digit_from_ink(np.ones((50, 45), np.float32), 0, 0, 1.0)
+    broad_digit = imaging.digit_from_ink(np.ones((50, 60), np.float32), 0, 0, 1.0)  # wider than tall...
+    # ...but not much wider than the picture's other digits: one digit, written broad.
+    assert number_reader.wide_marks([round_digit, broad_digit, round_digit]) == [False, False, False]

@@ -110,9 +110,9 @@ class TwoDigitReader:
     def predict(self, strips):
         self.calls += 1
         steps = STRIP_WIDTH // READER_STRIDE
-        logits = np.full((1, steps, 11), -5.0, np.float32)
-        logits[0, :, 0] = 5.0
-        logits[0, 2, 4] = logits[0, 10, 6] = 10.0  # class d + 1 is digit d
+        logits = np.full((len(strips), steps, 11), -5.0, np.float32)
+        logits[:, :, 0] = 5.0
+        logits[:, 2, 4] = logits[:, 10, 6] = 10.0  # class d + 1 is digit d
         return logits
 
 
