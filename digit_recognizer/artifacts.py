@@ -64,6 +64,8 @@ def litert_mismatch(model_path):
     try:
         recorded = read_metadata(model_path)["fingerprints"]
     except (OSError, ValueError, KeyError, TypeError):
+        recorded = None
+    if not isinstance(recorded, dict):
         return f"{metadata_path(model_path)} does not record the model's fingerprints"
     if recorded.get("keras") != fingerprint(model_path) or recorded.get("litert") != fingerprint(exported):
         return f"{exported} is not from the same training run as {model_path}"

@@ -146,6 +146,7 @@ class PredictConfig(ReadingConfig):
         # argparse hands a positional's default over as it is, and what was typed as strings.
         self.images = [Path(image) for image in ([self.images] if isinstance(self.images, (str, Path)) else self.images)]
         _require_positive(batch_size=self.batch_size)
+        _require_share(min_confidence=self.min_confidence)
 
 
 @dataclass
@@ -154,8 +155,15 @@ class AppConfig(ReadingConfig):
     port: int = option(7860, "port to serve on")
 
     def __post_init__(self):
+        _require_share(min_confidence=self.min_confidence)
         if not 0 < self.port < 65536:
             raise ValueError(f"--port must be between 1 and 65535, got {self.port}")
+
+
+def _require_share(**values):
+    for name, value in values.items():
+        if not 0 <= value <= 1:
+            raise ValueError(f"--{name.replace('_', '-')} must be between 0 and 1, got {value}")
 
 
 def _require_positive(**values):

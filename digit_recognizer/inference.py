@@ -6,6 +6,7 @@ the `.tflite` copy that main.py exports beside the `.keras` file and starts in a
 second; it is used only when that copy is the model's own (see ``artifacts.litert_mismatch``).
 """
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +21,16 @@ STRIP_INPUT = (IMAGE_SIZE, STRIP_WIDTH, 1)
 
 def load_number_reader(model_path, engine="auto"):
     """The engine for the number reader saved beside the model, or None when there is none
-    (a model trained with --reader-epochs 0, or before there was a reader)."""
+    (a model trained with --reader-epochs 0, or before there was a reader) or it is unusable:
+    then, after a warning, wide marks are read as one digit and every other reading still stands."""
     reader_path = artifacts.reader_path(model_path)
-    return load_predictor(reader_path, engine, STRIP_INPUT) if reader_path.is_file() else None
+    if not reader_path.is_file():
+        return None
+    try:
+        return load_predictor(reader_path, engine, STRIP_INPUT)
+    except InputError as error:
+        print(f"warning: {error}; digits that touch are read as one digit", file=sys.stderr)
+        return None
 
 
 def load_predictor(model_path, engine="auto", input_shape=DIGIT_INPUT):
@@ -56,6 +64,10 @@ class KerasPredictor:
         except Exception as error:  # Keras raises many types for a damaged zip or config
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise InputError(f"{path}: not a usable Keras model ({reason}); retrain it with `python main.py`") from None
+        expected = tuple(self.model.input_shape[1:])
+        if len(expected) != len(input_shape) or any(e not in (None, i) for e, i in zip(expected, input_shape)):
+            raise InputError(f"{path}: takes inputs of shape {expected}, not {input_shape}; "
+                             "retrain it with `python main.py`")
         self.input_shape = input_shape
 
     def predict(self, images, batch_size=PREDICT_BATCH_SIZE):

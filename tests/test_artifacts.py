@@ -20,10 +20,14 @@ def test_a_litert_copy_from_another_run_is_a_mismatch(copied_model):
     assert artifacts.litert_mismatch(copied_model) == f"{litert} is not from the same training run as {copied_model}"
 
 
-def test_missing_metadata_or_copy_is_a_mismatch(copied_model):
-    artifacts.metadata_path(copied_model).write_text("{}")
+@pytest.mark.parametrize("metadata", ["{}", '{"fingerprints": null}', '{"fingerprints": [1]}', "[]", "not json"])
+def test_metadata_without_fingerprints_is_a_mismatch(copied_model, metadata):
+    artifacts.metadata_path(copied_model).write_text(metadata)
     assert artifacts.litert_mismatch(copied_model) == (
         f"{copied_model.with_suffix('.json')} does not record the model's fingerprints")
+
+
+def test_missing_copy_is_a_mismatch(copied_model):
     artifacts.litert_path(copied_model).unlink()
     assert artifacts.litert_mismatch(copied_model) == f"{copied_model.with_suffix('.tflite')} does not exist"
 

@@ -49,6 +49,9 @@ def test_prediction_and_app_settings():
         PredictConfig(batch_size=0)
     with pytest.raises(ValueError, match="--port must be between 1 and 65535, got 70000"):
         AppConfig(port=70000)
+    for config in (PredictConfig, AppConfig):
+        with pytest.raises(ValueError, match="--min-confidence must be between 0 and 1, got 1.5"):
+            config(min_confidence=1.5)
 
 
 def test_recipe_values_quote_each_architecture():

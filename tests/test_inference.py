@@ -57,3 +57,17 @@ def test_the_number_reader_runs_on_strips_alike_in_both_engines(trained_model):
 def test_a_model_without_a_number_reader_has_none(copied_model):
     assert not artifacts.reader_path(copied_model).exists()  # the copy holds the digit network alone
     assert inference.load_number_reader(copied_model) is None
+
+
+@pytest.mark.parametrize("damage", ["truncated", "a digit network"])
+def test_an_unusable_number_reader_is_a_warning_and_wide_marks_are_read_whole(trained_model, copied_model,
+                                                                              damage, capsys):
+    reader = artifacts.reader_path(copied_model)
+    if damage == "truncated":
+        reader.write_bytes(artifacts.reader_path(trained_model).read_bytes()[:1000])
+    else:  # a model that takes 28x28 digits, not strips: no LiteRT copy, so Keras loads it
+        reader.write_bytes(trained_model.read_bytes())
+    assert inference.load_number_reader(copied_model) is None
+    warning = capsys.readouterr().err
+    assert warning.startswith(f"warning: {reader}: ") and warning.endswith("digits that touch are read as one digit\n")
+    assert warning.count("\n") == 1

@@ -59,7 +59,7 @@ def test_human_output_names_digit_confidence_and_runner_up(trained_model, digit_
 
 def test_low_confidence_is_reported_as_unsure_with_candidates(trained_model, digit_pictures, capsys):
     path = next(iter(digit_pictures))
-    exit_code, out, _ = run_predict(["--model", str(trained_model), "--min-confidence", "1.01", str(path)], capsys)
+    exit_code, out, _ = run_predict(["--model", str(trained_model), "--min-confidence", "1", str(path)], capsys)
     assert exit_code == 0
     assert re.fullmatch(rf"{re.escape(str(path))}: unsure - could be \d \(\d+%\), \d \(\d+%\), \d \(\d+%\)\n", out)
 
