@@ -199,7 +199,8 @@ class RowBatches:
 @dataclass
 class TrainedReader:
     model: object
-    exact: float  # share of validation rows read exactly
+    exact: float  # share of validation rows read exactly...
+    validation_rows: int  # ...of these many
     epochs_run: int
     interrupted: bool
     seconds: float
@@ -225,12 +226,12 @@ def train_number_reader(config, train_pixels, train_labels, val_pixels, val_labe
         if not history.history.get("loss"):
             return None
     seconds = time.perf_counter() - started
-    exact = reader_exact_share(reader, val_pixels, val_labels, config.seed)
-    return TrainedReader(reader, exact, len(history.history["loss"]), interrupted, seconds)
+    exact, validation_rows = reader_exact_share(reader, val_pixels, val_labels, config.seed)
+    return TrainedReader(reader, exact, validation_rows, len(history.history["loss"]), interrupted, seconds)
 
 
 def reader_exact_share(reader, pixels, labels, seed, rows=READER_VALIDATION_ROWS):
-    """The share of rows of these digits (1 to 6 long) that the reader reads exactly."""
+    """(The share of rows of these digits, 1 to 6 long, that the reader reads exactly; how many rows.)"""
     batches = RowBatches(pixels, labels, rows, seed + 1)
     right = 0
     for index in range(len(batches)):
@@ -238,14 +239,14 @@ def reader_exact_share(reader, pixels, labels, seed, rows=READER_VALIDATION_ROWS
         for logits, target in zip(reader.predict(strips, verbose=0), targets):
             read = [int(np.argmax(probabilities)) for _, probabilities in number_reader.decode(logits)]
             right += read == [int(t) - 1 for t in target if t]
-    return right / (len(batches) * READER_BATCH_SIZE)
+    composed = len(batches) * READER_BATCH_SIZE
+    return right / composed, composed
 
 
 def reader_metadata(config, trained):
     return {
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "validation": {"exact_rows": round(trained.exact, 6),
-                       "rows": math.ceil(READER_VALIDATION_ROWS / READER_BATCH_SIZE) * READER_BATCH_SIZE},
+        "validation": {"exact_rows": round(trained.exact, 6), "rows": trained.validation_rows},
         "epochs_run": trained.epochs_run,
         "rows_per_epoch": config.reader_rows,
         "interrupted": trained.interrupted,

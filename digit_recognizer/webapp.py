@@ -39,6 +39,8 @@ KEEP_BRUSH_CHOSEN = """() => {
 }"""
 WELCOME = "Draw a digit - or a whole number - and press **Read**, or upload a photo of your handwriting."
 
+NOT_LOADED = object()  # a number reader not looked for yet (None means there is none)
+
 
 class Reader:
     """Reads pictures with the trained model, loading it on first use.
@@ -50,18 +52,18 @@ class Reader:
     def __init__(self, config):
         self.config = config
         self._predictor = None
-        self._number_reader = None  # loaded with the predictor: None too when the model has no reader
+        self._number_reader = NOT_LOADED  # loaded for the first wide mark; None when the model has none
         self._lock = threading.Lock()  # one reading at a time: the LiteRT interpreter is not thread-safe
 
     def load(self):
         """The predictor; InputError (saying how to train one) when there is no usable model."""
         if self._predictor is None:
             self._predictor = inference.load_predictor(self.config.model, self.config.engine)
-            self._number_reader = inference.load_number_reader(self.config.model, self.config.engine)
         return self._predictor
 
     def load_number_reader(self):
-        self.load()
+        if self._number_reader is NOT_LOADED:
+            self._number_reader = inference.load_number_reader(self.config.model, self.config.engine)
         return self._number_reader
 
     def problem(self):
