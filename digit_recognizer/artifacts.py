@@ -3,13 +3,16 @@
 main.py writes the three side by side; predict.py and the app read them. The metadata records
 both files' fingerprints, so the fast LiteRT copy is used only when it came from the same
 training run as the `.keras` file: a copy left over from another run never answers for this model.
+The metadata is written last, as the record that the set is complete: a save killed before it
+leaves files that the old metadata does not vouch for, so the LiteRT copy is not trusted.
 """
 import hashlib
 import json
 import sys
 from pathlib import Path
 
-from .atomic_write import write_atomically
+from .atomic_write import check_writable, commit, stage, write_atomically
+from .errors import InputError
 
 
 def reader_path(model_path):
@@ -26,6 +29,15 @@ def metadata_path(model_path):
     return Path(model_path).with_suffix(".json")
 
 
+def check_destination(model_path):
+    """InputError unless a model can be saved at ``model_path``: checked before training, not after it."""
+    model_path = Path(model_path)
+    if model_path.suffix != ".keras":
+        suggestion = model_path / "digit_recognizer_model.keras" if model_path.is_dir() else model_path.with_suffix(".keras")
+        raise InputError(f"{model_path}: a model is saved as a .keras file; try --model {suggestion}")
+    check_writable(model_path)
+
+
 def fingerprint(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -38,19 +50,29 @@ def read_metadata(model_path):
 def save(model, path, metadata):
     """Write the model, its LiteRT copy and their metadata; return the paths written.
 
-    A crash never leaves a half-written file. Without a LiteRT copy (the converter failed) the
-    `.keras` model still stands, and predict.py uses Keras.
+    A crash never leaves a half-written file: both models are written whole under temporary
+    names first, then renamed into place, the metadata last. Without a LiteRT copy (the converter
+    failed) the `.keras` model still stands, and predict.py uses Keras.
     """
-    write_atomically(path, model.save)
-    fingerprints = {"keras": fingerprint(path)}
     exported = litert_path(path)
+    staged = {}
     try:
-        write_atomically(exported, lambda tmp: model.export(tmp, format="litert", verbose=False))
-        fingerprints["litert"] = fingerprint(exported)
-    except Exception as error:  # the converter's failures vary; the .keras model is what matters
-        exported.unlink(missing_ok=True)
-        print(f"warning: no LiteRT copy ({type(error).__name__}: {error}); predict.py will use Keras",
-              file=sys.stderr)
+        staged[path] = stage(path, model.save)
+        try:
+            staged[exported] = stage(exported, lambda tmp: model.export(tmp, format="litert", verbose=False))
+        except Exception as error:  # the converter's failures vary; the .keras model is what matters
+            print(f"warning: no LiteRT copy ({type(error).__name__}: {error}); predict.py will use Keras",
+                  file=sys.stderr)
+        fingerprints = {"keras": fingerprint(staged[path])}
+        if exported in staged:
+            fingerprints["litert"] = fingerprint(staged[exported])
+        for final, tmp in staged.items():
+            commit(tmp, final)
+    finally:  # interrupted before the renames: no temporary file stays behind
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+    if "litert" not in fingerprints:
+        exported.unlink(missing_ok=True)  # another run's copy
     metadata = {**metadata, "fingerprints": fingerprints}
     write_atomically(metadata_path(path), lambda tmp: tmp.write_text(json.dumps(metadata, indent=2) + "\n"))
     return [path, *([exported] if "litert" in fingerprints else []), metadata_path(path)]
@@ -67,6 +89,10 @@ def litert_mismatch(model_path):
         recorded = None
     if not isinstance(recorded, dict):
         return f"{metadata_path(model_path)} does not record the model's fingerprints"
-    if recorded.get("keras") != fingerprint(model_path) or recorded.get("litert") != fingerprint(exported):
+    try:
+        same_run = recorded.get("keras") == fingerprint(model_path) and recorded.get("litert") == fingerprint(exported)
+    except OSError as error:
+        return f"{error.filename} cannot be read ({error.strerror.lower()})"
+    if not same_run:
         return f"{exported} is not from the same training run as {model_path}"
     return None

@@ -1,8 +1,14 @@
 """The saved model's three files: written together and atomically, and a LiteRT copy trusted only
 when it is the model's own."""
+import signal
+import subprocess
+import sys
+
 import pytest
 
+from conftest import ROOT
 from digit_recognizer import artifacts
+from digit_recognizer.errors import InputError
 from digit_recognizer.model import build_model
 
 
@@ -67,7 +73,36 @@ def test_a_failed_save_keeps_the_previous_model(tmp_path):
         raise OSError("disk full")
 
     model.save = broken_save
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(InputError, match=r"digit_recognizer_model.keras: cannot write it \(disk full\)$"):
         artifacts.save(model, path, {"note": "x"})
     assert path.read_bytes() == b"the previous model"
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+KILLED_DURING_EXPORT = """
+import os, signal, sys
+from digit_recognizer import artifacts
+from digit_recognizer.model import build_model
+
+model = build_model("simple")
+model.export = lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL)  # kill -9 mid-export
+artifacts.save(model, sys.argv[1], {"note": "the new run"})
+"""
+
+
+def test_kill_9_during_the_export_keeps_the_previous_set_and_the_next_save_tidies_up(copied_model):
+    folder = copied_model.parent
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    killed = subprocess.run([sys.executable, "-c", KILLED_DURING_EXPORT, str(copied_model)], cwd=ROOT,
+                            capture_output=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+    assert {path.name: path.read_bytes() for path in folder.iterdir() if path.name in before} == before
+    assert artifacts.litert_mismatch(copied_model) is None  # the old set still vouches for itself
+    leftovers = [path for path in folder.iterdir() if path.name not in before]
+    assert all(path.name.startswith(f".{copied_model.stem}-") for path in leftovers)
+    assert sorted(path.suffix for path in leftovers) == [".keras", ".tflite"]  # both staged, neither renamed
+
+    artifacts.save(build_model("simple"), copied_model, {"note": "the next run"})
+    assert sorted(path.name for path in folder.iterdir()) == sorted(before)
+    assert artifacts.read_metadata(copied_model)["note"] == "the next run"
+    assert artifacts.litert_mismatch(copied_model) is None

@@ -1,10 +1,13 @@
 """A file is replaced whole or not at all, and gets the usual permissions."""
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 
-from digit_recognizer.atomic_write import write_atomically
+from digit_recognizer.atomic_write import check_writable, write_atomically
+from digit_recognizer.errors import InputError
 
 
 def test_the_file_appears_whole_with_normal_permissions(tmp_path):
@@ -37,3 +40,37 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
         write_atomically(target, crash)
     assert target.read_text() == "the old file"
     assert [p.name for p in tmp_path.iterdir()] == ["submission.csv"]
+
+
+def dead_process_id():
+    """The id of a process that has just ended."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_leftovers_of_killed_writers_are_removed_at_the_next_write(tmp_path):
+    target = tmp_path / "model.keras"
+    killed = tmp_path / f".model-{dead_process_id()}-abc123xy.keras"
+    writing = tmp_path / f".model-{os.getpid()}-def456zw.keras"  # a write still going on
+    others = [tmp_path / ".model-notours.keras", tmp_path / f".other-{dead_process_id()}-abc123xy.keras"]
+    for path in [killed, writing, *others]:
+        path.write_text("x")
+    write_atomically(target, lambda tmp: tmp.write_text("the model"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in [target, writing, *others])
+
+
+def test_a_destination_that_cannot_be_written_is_one_line(tmp_path):
+    (tmp_path / "a_file").write_text("x")
+    with pytest.raises(InputError, match=r"is a folder; name a file to write$"):
+        check_writable(tmp_path)
+    with pytest.raises(InputError, match=r"a_file/out.csv: cannot be written, .*a_file is a file, not a folder$"):
+        check_writable(tmp_path / "a_file" / "out.csv")
+    with pytest.raises(InputError, match=r"out.csv: cannot write it \(.*\)$"):
+        write_atomically(tmp_path / "a_file" / "out.csv", lambda tmp: tmp.write_text("x"))
+    (tmp_path / "taken.csv").mkdir()
+    with pytest.raises(InputError, match=r"taken.csv: cannot write it \(is a directory\)$"):
+        write_atomically(tmp_path / "taken.csv", lambda tmp: tmp.write_text("x"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file", "taken.csv"]
+    check_writable(tmp_path / "new" / "folders" / "out.csv")  # made when written
+    assert not (tmp_path / "new").exists()
