@@ -36,6 +36,10 @@ MIN_HEIGHT_SHARE = 0.4  # a separate mark shorter than this share of the tallest
 MNIST_STROKE = 2.8  # median stroke width of MNIST digits in 28x28 pixels (area / half perimeter)
 DETAIL = 4  # strokes are measured and adjusted with the digit DETAIL times its final size
 HAIRLINE_INK = 0.25  # a line thinner than a pixel never shows full ink: this much already counts
+# What load_image records in a picture's info: by how much it was shrunk as it was read, and its frame count.
+REDUCED_BY = "digit_recognizer.reduced_by"
+SHRINK_BAND_ROWS = 64  # a huge picture is shrunk this many (shrunk) rows at a time
+FRAMES = "digit_recognizer.frames"
 
 
 @dataclass
@@ -52,29 +56,76 @@ def digit_from_ink(ink, left, top, scale):
     return Digit(box, center_in_field(scale_to_box(ink)), ink, scale)
 
 
-def load_image(path):
-    """Open an image file as an upright PIL image, refusing non-images and decompression bombs."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
+def load_image(source, name=None):
+    """Open an image file (a path, or a file object named ``name`` in messages) as an upright PIL image.
+
+    Non-images and decompression bombs are refused before decoding. A picture far larger than it
+    is analysed (WORK_SIDE) is shrunk as it is read, so that it is never held at full size more
+    than once; ``info[REDUCED_BY]`` records by how much, for boxes in the file's own pixels, and
+    ``info[FRAMES]`` how many frames an animation or a multi-page file holds (only the first is read).
+    """
+    name = name or source
+    if isinstance(source, (str, Path)):
+        source = Path(source)
+        if source.is_dir():
+            raise InputError(f"{name}: is a folder, not an image file")
+        if not source.is_file():
+            raise InputError(f"{name}: file not found")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(source) as image:
                 width, height = image.size
                 if width * height > MAX_IMAGE_PIXELS:
                     raise InputError(
-                        f"{path}: {width}x{height} pixels is too large (limit {MAX_IMAGE_PIXELS:,} pixels)"
+                        f"{name}: {width}x{height} pixels is too large (limit {MAX_IMAGE_PIXELS:,} pixels)"
                     )
+                frames = getattr(image, "n_frames", 1)
                 image.draft(image.mode, (WORK_SIDE, WORK_SIDE))  # a JPEG decodes at 1/2-1/8 scale: faster
                 image.load()
-                return ImageOps.exif_transpose(image)
+                factor = max(image.size) // WORK_SIDE
+                image = shrunk(image, factor) if factor > 1 else image
+                upright = ImageOps.exif_transpose(image)
+    except PermissionError:
+        raise InputError(f"{name}: cannot read it (permission denied)") from None
     except UnidentifiedImageError:
-        raise InputError(f"{path}: not an image file Pillow can read") from None
+        raise InputError(f"{name}: not an image file Pillow can read") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InputError(f"{path}: too large to decode safely") from None
+        raise InputError(f"{name}: too large to decode safely (limit {MAX_IMAGE_PIXELS:,} pixels)") from None
     except (OSError, SyntaxError, ValueError) as error:
-        raise InputError(f"{path}: damaged or truncated image ({error})") from None
+        raise InputError(f"{name}: damaged or truncated image ({error})") from None
+    upright.info[REDUCED_BY] = max(factor, 1)
+    upright.info[FRAMES] = frames
+    return upright
+
+
+def shrunk(image, factor):
+    """``image`` shrunk by a whole ``factor``, each pixel the mean of a factor x factor block.
+
+    Pillow copies an image to reduce it (twice, for transparency), so the picture is reduced a
+    band of rows at a time: its full size is held once.
+    """
+    if image.mode in ("1", "P", "PA"):  # bits and palette indices cannot be averaged: their colours can
+        image = image.convert("RGBA" if image.mode == "PA" or "transparency" in image.info else "L")
+    width, height = image.size
+    band = factor * SHRINK_BAND_ROWS
+    bands = [_shrunk_band(image.crop((0, top, width, min(height, top + band))), factor)
+             for top in range(0, height, band)]
+    result = Image.new(bands[0].mode, (bands[0].width, sum(part.height for part in bands)))
+    for index, part in enumerate(bands):
+        result.paste(part, (0, index * SHRINK_BAND_ROWS))
+    return result
+
+
+def _shrunk_band(band, factor):
+    if not band.mode.startswith("I;16"):
+        return band.reduce(factor)
+    # Pillow cannot reduce 16-bit images: average them in NumPy, the edge repeated to whole blocks as Pillow does
+    values = np.asarray(band)
+    values = np.pad(values, [(0, -side % factor) for side in values.shape], mode="edge")
+    height, width = values.shape
+    blocks = values.reshape(height // factor, factor, width // factor, factor)
+    return Image.fromarray(blocks.mean(axis=(1, 3), dtype=np.float32), mode="F")
 
 
 def image_files(paths):
@@ -99,8 +150,9 @@ def find_digits(image, separate=True):
     gray = to_grayscale(image)
     scale = max(1.0, max(gray.shape) / WORK_SIDE)
     if scale > 1:
-        size = (round(gray.shape[1] / scale), round(gray.shape[0] / scale))
+        size = (max(1, round(gray.shape[1] / scale)), max(1, round(gray.shape[0] / scale)))
         gray = np.asarray(Image.fromarray(gray, mode="F").resize(size, Image.Resampling.BOX))
+    scale *= image.info.get(REDUCED_BY, 1)  # boxes are given in the file's own pixels
     ink, mask = ink_map(gray)
     mask, lines = paper_lines.without_lines(mask)
     ink[lines] = 0

@@ -56,6 +56,7 @@ class Reading:
     file: str
     digits: list  # DigitPrediction, left to right
     picture: object = None  # the PIL image as the user gave it
+    frames: int = 1  # frames of an animation or pages of a multi-page file: only the first is read
 
     @property
     def number(self):
@@ -73,11 +74,16 @@ class Reading:
 
     def as_json(self):
         if len(self.digits) == 1:
-            return {"file": self.file, **self.digits[0].as_json()}
-        return {"file": self.file, "number": self.number, "confidence": round(self.confidence, 6),
-                "digits": [d.as_json() for d in self.digits]}
+            answer = {"file": self.file, **self.digits[0].as_json()}
+        else:
+            answer = {"file": self.file, "number": self.number, "confidence": round(self.confidence, 6),
+                      "digits": [d.as_json() for d in self.digits]}
+        return answer if self.frames == 1 else {**answer, "frames": self.frames, "frames_read": 1}
 
     def describe(self):
+        return self._answer() + ("" if self.frames == 1 else f" - only the first of its {self.frames} frames was read")
+
+    def _answer(self):
         if len(self.digits) > 1:
             details = "; ".join(
                 f"unsure: {d.candidates()}" if d.unsure else f"{d.digit} {d.confidence:.1%}" for d in self.digits
@@ -137,4 +143,4 @@ def _reading(name, image, marks, probabilities, min_confidence):
     predictions = [DigitPrediction(next(probabilities) if read is None else read, min_confidence, digit.box,
                                    digit.pixels)
                    for digit, read in marks]
-    return Reading(name, predictions, image)
+    return Reading(name, predictions, image, image.info.get(imaging.FRAMES, 1))

@@ -192,3 +192,54 @@ def test_a_picture_one_pixel_across_gets_an_answer_and_no_numpy_warning(size):
         warnings.simplefilter("error")
         with pytest.raises(NoDigitFound):
             imaging.prepare(noise)
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "I;16", "P"])
+def test_a_huge_picture_is_shrunk_as_it_is_read_and_boxes_stay_in_its_own_pixels(tmp_path, mode):
+    side = imaging.WORK_SIDE * 3 + 5  # shrunk by 3; the bands of rows do not divide it
+    seven = draw_seven(size=(side, side), width=120).resize((side, side))
+    picture = {"L": seven, "RGB": seven.convert("RGB"), "RGBA": seven.convert("RGBA"), "P": seven.convert("P"),
+               "I;16": Image.fromarray(np.asarray(seven, np.uint16) * 128)}[mode]
+    path = tmp_path / "huge.png"
+    picture.save(path)
+    loaded = imaging.load_image(path)
+    assert loaded.size == (-(-side // 3),) * 2 and loaded.info[imaging.REDUCED_BY] == 3
+    digit, = imaging.find_digits(loaded)
+    ink_columns = np.flatnonzero((np.asarray(seven) < 128).any(axis=0))
+    ink_rows = np.flatnonzero((np.asarray(seven) < 128).any(axis=1))
+    expected = (ink_columns[0], ink_rows[0], ink_columns[-1] + 1, ink_rows[-1] + 1)
+    assert np.abs(np.subtract(digit.box, expected)).max() <= 3 * 2  # within a shrunk pixel or two
+    np.testing.assert_allclose(digit.pixels, imaging.prepare(seven.reduce(3)), atol=0.05)
+
+
+def test_shrinking_in_bands_is_the_same_as_shrinking_whole():
+    rng = np.random.default_rng(0)
+    picture = Image.fromarray(rng.integers(0, 256, (700, 333, 4), dtype=np.uint8), "RGBA")
+    np.testing.assert_array_equal(np.asarray(imaging.shrunk(picture, 5)), np.asarray(picture.reduce(5)))
+    deep = rng.integers(0, 65536, (70, 33)).astype(np.uint16)
+    shrunk = np.asarray(imaging.shrunk(Image.fromarray(deep), 5))
+    assert shrunk.shape == (14, 7)
+    assert shrunk[0, 0] == pytest.approx(deep[:5, :5].mean(), rel=1e-5)
+    assert shrunk[-1, -1] == pytest.approx(np.pad(deep, ((0, 0), (0, 2)), mode="edge")[-5:, -5:].mean(), rel=1e-5)
+
+
+def test_frames_beyond_the_first_are_counted(tmp_path):
+    frames = [draw_seven(), draw_seven(ink=128), draw_seven(paper=200)]
+    for name in ("animated.gif", "pages.tif"):
+        frames[0].save(tmp_path / name, save_all=True, append_images=frames[1:])
+        assert imaging.load_image(tmp_path / name).info[imaging.FRAMES] == 3
+    draw_seven().save(tmp_path / "one.png")
+    assert imaging.load_image(tmp_path / "one.png").info[imaging.FRAMES] == 1
+
+
+@pytest.mark.parametrize("size", [(5000, 2), (2, 5000), (1, 1), (3000, 1)])
+def test_pictures_a_pixel_or_two_thin_are_read_not_a_crash(size):
+    with pytest.raises(NoDigitFound, match="blank"):
+        imaging.find_digits(Image.new("L", size, 255))
+    line = Image.new("L", size, 255)
+    ImageDraw.Draw(line).line([(0, 0), size], fill=0)
+    try:
+        digits = imaging.find_digits(line)
+    except NoDigitFound:  # a flat line: only lines, no digit
+        return
+    assert [digit.pixels.shape for digit in digits] == [(28, 28)]  # a tall line: a 1
