@@ -11,20 +11,23 @@ from digit_recognizer.config import PREDICT_BATCH_SIZE, TrainConfig
 
 def main(argv=None):
     config = parse_config(TrainConfig, __doc__.splitlines()[0], argv)
-    from digit_recognizer import data
+    from digit_recognizer import artifacts, data
+
+    artifacts.check_destination(config.model)  # found now, not after minutes of training
 
     # Data
     print(f"Reading {config.data} ...")
     pixels, labels = data.load_labelled_csv(config.data)
-    # TensorFlow takes seconds to load: only now that the flags and the data are known to be good.
-    from digit_recognizer import artifacts, evaluation, plots, training
-
     if config.limit:
         pixels, labels = pixels[: config.limit], labels[: config.limit]
+    data.check_every_digit(config.data, labels)
     train_pixels, train_labels, val_pixels, val_labels = data.split(
-        pixels, labels, config.validation_split, config.seed
+        pixels, labels, config.validation_split, config.seed, config.data
     )
     del pixels, labels  # the split holds its own copies
+    # TensorFlow takes seconds to load: only now that the flags and the data are known to be good.
+    from digit_recognizer import evaluation, plots, training
+
     train_images, val_images = data.to_model_input(train_pixels), data.to_model_input(val_pixels)
     print(f"{len(train_labels)} training and {len(val_labels)} validation images")
 

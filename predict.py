@@ -60,8 +60,9 @@ def kaggle_submission(config):
     import numpy as np
 
     from digit_recognizer import data, inference
-    from digit_recognizer.atomic_write import write_atomically
+    from digit_recognizer.atomic_write import check_writable, write_atomically
 
+    check_writable(config.output)  # before the work, not after it
     pixels = data.load_unlabelled_csv(config.csv)
     predictor = inference.load_predictor(config.model, config.engine)
     labels = predictor.predict(data.to_model_input(pixels), config.batch_size).argmax(axis=1)

@@ -29,6 +29,16 @@ def load_unlabelled_csv(path):
     return _pixels(path, frame)
 
 
+def check_every_digit(path, labels):
+    """InputError when the training labels miss a digit: a model never shown a 7 answers 7 never,
+    and its validation figure would not say so."""
+    missing = sorted(set(range(NUM_CLASSES)) - set(np.unique(labels).tolist()))
+    if missing:
+        names = ", ".join(map(str, missing))
+        raise InputError(f"{path}: no rows of digit{'s' if len(missing) > 1 else ''} {names}; "
+                         f"training needs examples of every digit 0-{NUM_CLASSES - 1}")
+
+
 def to_model_input(pixels):
     """uint8 (N, 784) -> float32 (N, 28, 28, 1) in [0, 1], without a float64 detour."""
     images = pixels.reshape(-1, IMAGE_SIZE, IMAGE_SIZE, 1).astype(np.float32)
@@ -36,26 +46,37 @@ def to_model_input(pixels):
     return images
 
 
-def split(pixels, labels, validation_fraction, seed):
-    """Stratified train/validation split: (train_pixels, train_labels, val_pixels, val_labels)."""
+def split(pixels, labels, validation_fraction, seed, source="the data"):
+    """Stratified train/validation split: (train_pixels, train_labels, val_pixels, val_labels).
+
+    ``source`` names the data in errors."""
     from sklearn.model_selection import train_test_split  # here, not at the top: predict.py --csv skips it
 
+    held_out = int(np.ceil(len(labels) * validation_fraction))
+    if min(held_out, len(labels) - held_out) < NUM_CLASSES:
+        needed = int(np.ceil(NUM_CLASSES / min(validation_fraction, 1 - validation_fraction)))
+        raise InputError(f"{source}: {len(labels)} rows are too few to hold out {validation_fraction:.0%} for validation "
+                         f"with every digit on both sides: at least {needed} rows are needed")
     try:
         train_x, val_x, train_y, val_y = train_test_split(
             pixels, labels, test_size=validation_fraction, stratify=labels, random_state=seed
         )
     except ValueError as error:  # too few rows of some digit to stratify
-        raise InputError(f"cannot split {len(labels)} rows for validation: {error}") from None
+        raise InputError(f"{source}: cannot split {len(labels)} rows for validation: {error}") from None
     return train_x, train_y, val_x, val_y
 
 
 def _read_csv(path):
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a CSV file")
     if not path.is_file():
         raise InputError(f"{path}: file not found")
     try:
         # Fast path: a well-formed file parses straight to small integers.
         frame = pd.read_csv(path, dtype=np.int16)
+    except OSError as error:  # unreadable: permissions, a failing disk
+        raise InputError(f"{path}: cannot read it ({error.strerror.lower()})") from None
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: the file is empty") from None
     except pd.errors.ParserError as error:

@@ -7,6 +7,7 @@ second; it is used only when that copy is the model's own (see ``artifacts.liter
 """
 import os
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,14 @@ def load_predictor(model_path, engine="auto", input_shape=DIGIT_INPUT):
     model_path = Path(model_path)
     if not model_path.is_file():
         raise InputError(f"{model_path}: no trained model found; train one first with `python main.py`")
+    try:
+        with open(model_path, "rb") as model_file:
+            whole = zipfile.is_zipfile(model_file)  # a .keras model is a zip archive
+    except OSError as error:
+        raise InputError(f"{model_path}: cannot read it ({error.strerror.lower()})") from None
+    if not whole:
+        raise InputError(f"{model_path}: damaged or not a Keras model (a .keras file is a zip archive); "
+                         "retrain it with `python main.py`")
     if engine != "keras":
         reason = artifacts.litert_mismatch(model_path)
         if reason is None:

@@ -1,4 +1,5 @@
 """Shared fixtures: small slices of the shipped train.csv and one model trained on them."""
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -73,3 +74,12 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
+
+
+def without_root_powers(command):
+    """``command`` run so that file permissions bind it: as root, with the powers that bypass them dropped."""
+    if os.geteuid() != 0:
+        return command
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: permissions cannot be tested")
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *command]

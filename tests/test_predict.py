@@ -112,15 +112,6 @@ def test_missing_model_says_how_to_train(tmp_path, digit_pictures, capsys):
     assert err == f"error: {model}: no trained model found; train one first with `python main.py`\n"
 
 
-def test_corrupt_model_says_to_retrain(tmp_path, digit_pictures, capsys):
-    model = tmp_path / "broken.keras"
-    model.write_bytes(b"PK\x03\x04 not really a zip")
-    exit_code, _, err = run_predict(["--model", str(model), str(next(iter(digit_pictures)))], capsys)
-    assert exit_code == 2
-    assert err.startswith(f"error: {model}: not a usable Keras model (") and err.count("\n") == 1
-    assert err.rstrip().endswith("retrain it with `python main.py`")
-
-
 def test_preview_is_saved(trained_model, digit_pictures, tmp_path, capsys):
     preview = tmp_path / "preview.png"
     exit_code, _, _ = run_predict(
