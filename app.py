@@ -18,9 +18,16 @@ def main(argv=None):
     problem = reader.problem()
     if problem:
         print(f"warning: {problem}; the page says so until then", file=sys.stderr)
-    app = webapp.build_app(reader, problem)
     try:
-        app.launch(server_name=config.host, server_port=config.port, max_file_size=webapp.MAX_UPLOAD,
+        serve(webapp.build_app(reader, problem), config, webapp.MAX_UPLOAD)
+    finally:
+        reader.close()
+    return 0
+
+
+def serve(app, config, max_upload):
+    try:
+        app.launch(server_name=config.host, server_port=config.port, max_file_size=max_upload,
                    share=False, quiet=True, prevent_thread_lock=True)
     except OSError as error:
         raise InputError(f"cannot serve on {config.host}:{config.port} ({error}); choose another --port") from None
@@ -29,7 +36,6 @@ def main(argv=None):
         app.block_thread()
     finally:
         app.close()
-    return 0
 
 
 if __name__ == "__main__":

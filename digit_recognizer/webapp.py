@@ -5,7 +5,11 @@ before it is imported, and its page loads no fonts or scripts from elsewhere, so
 offline.
 """
 import functools
+import hashlib
+import io
 import os
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -15,6 +19,7 @@ import numpy as np
 from PIL import Image
 
 from . import imaging, inference, readings
+from .atomic_write import write_atomically
 from .errors import InputError
 
 FIELD_ZOOM = 8  # each 28x28 field is shown 8x larger, pixels kept sharp
@@ -42,6 +47,24 @@ WELCOME = "Draw a digit - or a whole number - and press **Read**, or upload a ph
 NOT_LOADED = object()  # a number reader not looked for yet (None means there is none)
 
 
+def load_pad_picture(file, flatten_on_white=False):
+    """Decode a picture the drawing pad was sent, as ``imaging.load_image`` reads an upload.
+
+    It replaces the pad's own decoder (``convert_and_format_image``): a client other than our page
+    can send any picture as the drawing, so it gets the same limits as an upload, checked before
+    decoding, and the same shrinking of huge pictures. The drawing reaches ``Reader.read_drawing``
+    as a PIL image, or as the InputError that refused it. (``flatten_on_white`` is the pad's
+    argument; ``imaging.to_grayscale`` flattens transparency itself.)
+    """
+    if file is None:
+        return None
+    source = io.BytesIO(file) if isinstance(file, (bytes, bytearray, memoryview)) else file.path
+    try:
+        return imaging.load_image(source, "the drawing")
+    except InputError as error:
+        return error
+
+
 class Reader:
     """Reads pictures with the trained model, loading it on first use.
 
@@ -54,6 +77,13 @@ class Reader:
         self._predictor = None
         self._number_reader = NOT_LOADED  # loaded for the first wide mark; None when the model has none
         self._lock = threading.Lock()  # one reading at a time: the LiteRT interpreter is not thread-safe
+        # The pictures of what the model saw, each written once under its content's name: Gradio's
+        # own cache rewrites a file in place when two answers are alike, while another request
+        # may be downloading it (a truncated picture).
+        self.pictures = Path(tempfile.mkdtemp(prefix="digit-recognizer-"))
+
+    def close(self):
+        shutil.rmtree(self.pictures, ignore_errors=True)
 
     def load(self):
         """The predictor; InputError (saying how to train one) when there is no usable model."""
@@ -85,27 +115,38 @@ class Reader:
                 return failure(str(error))
         if isinstance(reading, InputError):  # no digit found
             return failure(str(reading))
-        return bars(reading), fields_image(reading), reading.describe()
+        return bars(reading), self.picture_file(fields_image(reading)), reading.describe()
+
+    def picture_file(self, image):
+        """The path of ``image`` saved as a PNG that no later answer rewrites."""
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        path = self.pictures / f"{hashlib.sha256(buffer.getvalue()).hexdigest()[:32]}.png"
+        if not path.exists():
+            write_atomically(path, lambda tmp: tmp.write_bytes(buffer.getvalue()))
+        return str(path)
 
     def read_drawing(self, sketch, live=False):
-        """The sketchpad's value (a dict holding the flattened RGBA drawing as 'composite').
+        """The sketchpad's value (a dict holding the RGBA drawing as 'composite', see load_pad_picture).
 
         Read ``live`` (while drawing), an empty pad - just cleared - brings back the welcome
         instead of an error.
         """
         drawing = None if sketch is None else sketch.get("composite")
-        if drawing is None or np.ptp(drawing) == 0:
+        if isinstance(drawing, InputError):
+            return failure(str(drawing))
+        if drawing is None or np.ptp(np.asarray(drawing)) == 0:
             return (None, None, WELCOME) if live else failure("no digit found (the drawing is empty)")
-        return self.read(Image.fromarray(np.asarray(drawing, dtype=np.uint8)), "Your drawing")
+        return self.read(drawing, "Your drawing")
 
     def read_upload(self, path):
         if path is None:
             return failure("no picture uploaded")
-        name = Path(path).name
+        name = Path(path).name  # the file as the user knows it, not Gradio's temporary copy
         try:
-            image = imaging.load_image(path)
-        except InputError as error:  # name the file as the user knows it, not Gradio's temporary copy
-            return failure(str(error).replace(str(path), name))
+            image = imaging.load_image(path, name)
+        except InputError as error:
+            return failure(str(error))
         return self.read(image, name)
 
 
@@ -138,10 +179,12 @@ def build_app(reader, problem=None):
             with gr.Column():
                 with gr.Tab("Draw"):
                     sketchpad = gr.Sketchpad(
-                        type="numpy", image_mode="RGBA", canvas_size=(CANVAS_SIDE, CANVAS_SIDE), layers=False,
+                        type="pil", image_mode="RGBA", canvas_size=(CANVAS_SIDE, CANVAS_SIDE), layers=False,
                         transforms=(), label="Draw here", elem_id="sketchpad",
                         brush=gr.Brush(default_size=BRUSH_SIZE, colors=["#000000"], color_mode="fixed"),
                     )
+                    # On the instance: a subclass of a Gradio component would write a type stub into this package.
+                    sketchpad.convert_and_format_image = load_pad_picture
                     with gr.Row():
                         read_button = gr.Button("Read", variant="primary", elem_id="read")
                         clear_button = gr.ClearButton(value="Clear", elem_id="clear")
@@ -151,7 +194,7 @@ def build_app(reader, problem=None):
             with gr.Column():
                 message = gr.Markdown(greeting, elem_id="message")
                 prediction = gr.Label(num_top_classes=3, label="Prediction", elem_id="prediction")
-                seen = gr.Image(label="What the model saw (28x28 each)", type="pil", interactive=False,
+                seen = gr.Image(label="What the model saw (28x28 each)", type="filepath", interactive=False,
                                 elem_id="seen")
         app.load(None, None, None, js=KEEP_BRUSH_CHOSEN)
         outputs = [prediction, seen, message]

@@ -16,7 +16,9 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from digit_recognizer.styles import phone_photo
+from PIL import Image
+
+from digit_recognizer.styles import number_picture, phone_photo
 
 CHROMIUM = "/usr/bin/chromium"
 # As root in a sandboxed machine with no internet: no sandbox, no GPU, no background connections.
@@ -195,3 +197,27 @@ def test_clear_empties_the_pad_and_reading_it_then_says_there_is_no_digit(page):
     assert message(page, "Could not read it") == "Could not read it: no digit found (the drawing is empty)"
     draw(page, SEVEN)  # the brush is still in hand
     assert read_drawing(page) == "7"
+
+
+def test_thirty_readings_at_once_all_get_their_whole_answer(app_server, capable_model, tmp_path):
+    """Thirty people send the same number at once, three times over: every answer's picture arrives
+    whole (the client checks its length), and all thirty answers are alike."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client, handle_file
+
+    _, held_out = capable_model
+    number = tmp_path / "number.png"
+    number_picture(held_out.iloc[:6, 1:].to_numpy("uint8").reshape(-1, 28, 28)).save(number)
+    clients = [Client(app_server.url, verbose=False, download_files=str(tmp_path / f"client{n}")) for n in range(30)]
+
+    def read(client):
+        sketch = {"background": None, "layers": [], "composite": handle_file(str(number))}
+        _, seen, message = client.predict(sketch, api_name="/read_drawing")
+        return Image.open(seen).size, message
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        for _ in range(3):
+            answers = list(pool.map(read, clients))
+            assert answers[0][1].startswith("Your drawing: ") and answers[0][0][0] >= 6 * 28 * 8, answers[0]
+            assert answers == [answers[0]] * len(clients)

@@ -1,6 +1,8 @@
 """The web app's reading functions, without a browser: what the page is given to show."""
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +12,7 @@ import predict
 from conftest import ROOT
 from digit_recognizer import imaging, inference, webapp
 from digit_recognizer.config import AppConfig
+from digit_recognizer.errors import InputError
 from digit_recognizer.styles import number_picture, phone_photo, transparent_drawing
 
 
@@ -19,8 +22,13 @@ def reader(trained_model):
 
 
 def sketch(image):
-    """The value Gradio's sketchpad hands over: the flattened RGBA drawing under 'composite'."""
-    return {"background": None, "layers": [], "composite": np.asarray(image.convert("RGBA"))}
+    """The value the drawing pad hands over: the RGBA drawing under 'composite' (see DrawingPad)."""
+    return {"background": None, "layers": [], "composite": image.convert("RGBA")}
+
+
+def shown(seen):
+    """The picture of what the model saw, as the page gets it (a PNG file's path)."""
+    return Image.open(seen)
 
 
 def test_a_drawing_is_read_like_predict_py_reads_it(reader, trained_model, mnist_digits, tmp_path, capsys):
@@ -35,9 +43,9 @@ def test_a_drawing_is_read_like_predict_py_reads_it(reader, trained_model, mnist
     drawing.save(tmp_path / "drawing.png")  # lossless: predict.py reads the very same pixels
     assert predict.main(["--model", str(trained_model), str(tmp_path / "drawing.png")]) == 0
     assert message == capsys.readouterr().out.strip().replace(str(tmp_path / "drawing.png"), "Your drawing")
-    assert seen.size == (28 * webapp.FIELD_ZOOM, 28 * webapp.FIELD_ZOOM)
-    shown = np.asarray(seen.resize((28, 28), Image.Resampling.NEAREST), np.float32) / 255
-    assert np.abs(shown - imaging.prepare(drawing)).max() < 1 / 255 + 1e-6
+    assert shown(seen).size == (28 * webapp.FIELD_ZOOM, 28 * webapp.FIELD_ZOOM)
+    field = np.asarray(shown(seen).resize((28, 28), Image.Resampling.NEAREST), np.float32) / 255
+    assert np.abs(field - imaging.prepare(drawing)).max() < 1 / 255 + 1e-6
 
 
 def test_a_drawn_number_is_read_digit_by_digit(reader, mnist_digits):
@@ -47,8 +55,41 @@ def test_a_drawn_number_is_read_digit_by_digit(reader, mnist_digits):
     assert len(number) == 3
     sure = [float(part.split()[1].rstrip("%)")) / 100 for part in message.split("; ")[1:] if "unsure" not in part]
     assert confidence <= min(sure, default=1) + 1e-3  # the whole number is no surer than its least sure digit
-    assert seen.size == (3 * 28 * webapp.FIELD_ZOOM, 28 * webapp.FIELD_ZOOM)
+    assert shown(seen).size == (3 * 28 * webapp.FIELD_ZOOM, 28 * webapp.FIELD_ZOOM)
     assert message.startswith(f"Your drawing: {number}  (")
+
+
+def test_an_answer_picture_is_never_rewritten_while_it_may_be_downloading(reader, mnist_digits):
+    images, _ = mnist_digits
+    drawing = sketch(transparent_drawing(images[0], np.random.default_rng(0)))
+    _, first, _ = reader.read_drawing(drawing)
+    with open(first, "rb") as downloading:  # as the server sends it to one browser...
+        before = os.fstat(downloading.fileno())
+        _, second, _ = reader.read_drawing(drawing)  # ...a second, identical answer arrives
+        assert second == first
+        assert os.stat(first).st_mtime_ns == before.st_mtime_ns and os.stat(first).st_ino == before.st_ino
+        assert downloading.read() == Path(first).read_bytes() and len(Path(first).read_bytes()) == before.st_size
+
+
+def test_the_drawing_pad_reads_what_it_is_sent_with_the_upload_limits(reader, tmp_path, monkeypatch):
+    from gradio.components.image_editor import EditorData
+    from gradio.data_classes import FileData
+
+    app = webapp.build_app(reader)
+    pad = next(block for block in app.blocks.values() if getattr(block, "elem_id", None) == "sketchpad")
+    drawing = tmp_path / "drawing.png"
+    Image.new("RGBA", (400, 300), (0, 0, 0, 0)).save(drawing)
+    loaded = pad.preprocess(EditorData(background=None, layers=[], composite=FileData(path=str(drawing))))
+    assert isinstance(loaded["composite"], Image.Image) and loaded["composite"].size == (400, 300)
+    assert webapp.load_pad_picture(drawing.read_bytes()).size == (400, 300)  # as the page sends it in pieces
+
+    monkeypatch.setattr(imaging, "MAX_IMAGE_PIXELS", 100 * 100)
+    decoded = []
+    monkeypatch.setattr(Image.Image, "load", lambda image: decoded.append(image))
+    refused = pad.preprocess(EditorData(background=None, layers=[], composite=FileData(path=str(drawing))))
+    assert not decoded and isinstance(refused["composite"], InputError)
+    assert reader.read_drawing(refused) == (
+        None, None, "**Could not read it:** the drawing: 400x300 pixels is too large (limit 10,000 pixels)")
 
 
 def test_an_empty_drawing_gets_a_message_not_a_crash(reader):
