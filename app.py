@@ -19,16 +19,16 @@ def main(argv=None):
     if problem:
         print(f"warning: {problem}; the page says so until then", file=sys.stderr)
     try:
-        serve(webapp.build_app(reader, problem), config, webapp.MAX_UPLOAD)
+        serve(webapp.build_app(reader, problem), config, max_file_size=webapp.MAX_UPLOAD, css=webapp.PAGE_CSS)
     finally:
         reader.close()
     return 0
 
 
-def serve(app, config, max_upload):
+def serve(app, config, **launch_options):
     try:
-        app.launch(server_name=config.host, server_port=config.port, max_file_size=max_upload,
-                   share=False, quiet=True, prevent_thread_lock=True)
+        app.launch(server_name=config.host, server_port=config.port, share=False, quiet=True,
+                   prevent_thread_lock=True, **launch_options)
     except OSError as error:
         raise InputError(f"cannot serve on {config.host}:{config.port} ({error}); choose another --port") from None
     print(f"Digit Recognizer is running at http://{config.host}:{config.port} - press Ctrl+C to stop", flush=True)

@@ -68,7 +68,7 @@ def load_image(source, name=None):
     if isinstance(source, (str, Path)):
         source = Path(source)
         if source.is_dir():
-            raise InputError(f"{name}: is a folder, not an image file")
+            raise InputError(f"{name}: is a folder, not a picture")
         if not source.is_file():
             raise InputError(f"{name}: file not found")
     try:
@@ -89,7 +89,7 @@ def load_image(source, name=None):
     except PermissionError:
         raise InputError(f"{name}: cannot read it (permission denied)") from None
     except UnidentifiedImageError:
-        raise InputError(f"{name}: not an image file Pillow can read") from None
+        raise InputError(f"{name}: not a picture (PNG, JPG, BMP, GIF, TIFF or WebP)") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InputError(f"{name}: too large to decode safely (limit {MAX_IMAGE_PIXELS:,} pixels)") from None
     except (OSError, SyntaxError, ValueError) as error:

@@ -23,6 +23,7 @@ from .atomic_write import write_atomically
 from .errors import InputError
 
 FIELD_ZOOM = 8  # each 28x28 field is shown 8x larger, pixels kept sharp
+FIELDS_PER_ROW = 4  # a longer number's fields wrap onto more rows, so that none is shown tiny
 CANVAS_SIDE = 400  # drawing canvas, in its own pixels
 BRUSH_SIZE = 24  # about MNIST's stroke-to-height ratio for a digit drawn across most of the canvas
 MAX_UPLOAD = "40mb"
@@ -42,6 +43,20 @@ KEEP_BRUSH_CHOSEN = """() => {
                                                    attributeFilter: ["class"]});
     chooseBrush();
 }"""
+# Clear empties the pad with the pad's own trash button: setting the pad's value from the server
+# clears it only the first time (the value does not change after that, so the pad keeps its strokes).
+CLEAR_PAD = """() => {
+    const pad = document.querySelector("#sketchpad");
+    const trash = pad && pad.querySelector("button[aria-label='Clear canvas']");
+    if (trash) trash.click();
+}"""
+# Tools a digit pad does not need (moving and zooming the canvas, a colour button with one colour),
+# and room for the welcome's two lines, so that a one-line answer does not pull the results up.
+PAGE_CSS = """
+#sketchpad button[aria-label='Pan'], #sketchpad button[aria-label='Zoom in'],
+#sketchpad button[aria-label='Zoom out'], #sketchpad button[aria-label='Color'] { display: none; }
+#message { min-height: 3.3em; }
+"""
 WELCOME = "Draw a digit - or a whole number - and press **Read**, or upload a photo of your handwriting."
 
 NOT_LOADED = object()  # a number reader not looked for yet (None means there is none)
@@ -115,7 +130,7 @@ class Reader:
                 return failure(str(error))
         if isinstance(reading, InputError):  # no digit found
             return failure(str(reading))
-        return bars(reading), self.picture_file(fields_image(reading)), reading.describe()
+        return bars(reading), self.picture_file(fields_image(reading)), sentence(reading)
 
     def picture_file(self, image):
         """The path of ``image`` saved as a PNG that no later answer rewrites."""
@@ -154,6 +169,18 @@ def failure(message):
     return None, None, f"**Could not read it:** {message}"
 
 
+def sentence(reading):
+    """What the page says: predict.py's words for one digit; for a number, the number, then each
+    digit on a line of its own with its top candidates, which one long line makes hard to follow."""
+    if len(reading.digits) == 1:
+        return reading.describe()
+    lines = [f"{reading.file}: **{reading.number}** ({reading.confidence:.1%} sure as a whole)", ""]
+    for place, digit in enumerate(reading.digits, 1):
+        candidates = " · ".join(f"{d} {digit.probabilities[d]:.0%}" for d in digit.ranking[:3])
+        lines.append(f"{place}. {'**?** unsure: ' if digit.unsure else f'**{digit.digit}** - '}{candidates}")
+    return "\n".join(lines)
+
+
 def bars(reading):
     """Gradio Label data: a digit's top 3 candidates, or a number with the whole number's confidence."""
     if len(reading.digits) == 1:
@@ -163,7 +190,11 @@ def bars(reading):
 
 
 def fields_image(reading):
-    image = Image.fromarray(np.round(reading.fields * 255).astype(np.uint8))
+    """The fields the model saw, FIELDS_PER_ROW to a row, zoomed; a last row is filled up with black."""
+    fields = [digit.field for digit in reading.digits]
+    fields += [np.zeros_like(fields[0])] * (-len(fields) % FIELDS_PER_ROW if len(fields) > FIELDS_PER_ROW else 0)
+    rows = [np.hstack(fields[start : start + FIELDS_PER_ROW]) for start in range(0, len(fields), FIELDS_PER_ROW)]
+    image = Image.fromarray(np.round(np.vstack(rows) * 255).astype(np.uint8))
     return image.resize((image.width * FIELD_ZOOM, image.height * FIELD_ZOOM), Image.Resampling.NEAREST)
 
 
@@ -187,21 +218,24 @@ def build_app(reader, problem=None):
                     sketchpad.convert_and_format_image = load_pad_picture
                     with gr.Row():
                         read_button = gr.Button("Read", variant="primary", elem_id="read")
-                        clear_button = gr.ClearButton(value="Clear", elem_id="clear")
+                        clear_button = gr.Button("Clear", elem_id="clear")
                 with gr.Tab("Upload", elem_id="upload-tab"):
-                    upload = gr.File(label="A photo, scan or drawing (PNG, JPG, ...)", file_types=["image"],
-                                     type="filepath", elem_id="upload")
+                    # Any file is taken, so that one that is no picture gets the page's own message.
+                    upload = gr.File(label="A photo, scan or drawing (PNG, JPG, ...)", type="filepath",
+                                     elem_id="upload")
             with gr.Column():
                 message = gr.Markdown(greeting, elem_id="message")
                 prediction = gr.Label(num_top_classes=3, label="Prediction", elem_id="prediction")
-                seen = gr.Image(label="What the model saw (28x28 each)", type="filepath", interactive=False,
-                                elem_id="seen")
+                # Captioned above, not by a label and buttons laid over the first and last digits.
+                gr.Markdown("What the model saw (28x28 each)", elem_id="seen-caption")
+                seen = gr.Image(show_label=False, type="filepath", interactive=False, buttons=[], elem_id="seen")
         app.load(None, None, None, js=KEEP_BRUSH_CHOSEN)
         outputs = [prediction, seen, message]
         read_button.click(reader.read_drawing, sketchpad, outputs)
-        sketchpad.input(functools.partial(reader.read_drawing, live=True), sketchpad, outputs,
-                        trigger_mode="always_last", show_progress="hidden")
+        # Read as you draw on every change: the pad's first "input" event after loading carries no drawing yet.
+        sketchpad.change(functools.partial(reader.read_drawing, live=True), sketchpad, outputs,
+                         trigger_mode="always_last", show_progress="hidden")
         upload.upload(reader.read_upload, upload, outputs)
-        clear_button.add([sketchpad, prediction, seen])
-        clear_button.click(lambda: WELCOME, None, message)
+        upload.clear(lambda: (None, None, WELCOME), None, outputs)
+        clear_button.click(lambda: (None, None, WELCOME), None, outputs, js=CLEAR_PAD)
     return app

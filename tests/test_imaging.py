@@ -118,7 +118,7 @@ def test_errors_name_the_file(tmp_path):
     truncated.write_bytes(truncated.read_bytes()[:200])
     for path, reason in [
         (tmp_path / "missing.png", "file not found"),
-        (not_image, "not an image file"),
+        (not_image, "not a picture"),
         (truncated, "damaged or truncated image"),
     ]:
         with pytest.raises(InputError, match=reason) as caught:

@@ -100,7 +100,7 @@ def test_bad_files_are_reported_and_the_rest_still_predicted(trained_model, digi
     assert [json.loads(line)["file"] for line in out.splitlines()] == [good]
     assert err.splitlines() == [
         f"error: {tmp_path / 'missing.png'}: file not found",
-        f"error: {not_image}: not an image file Pillow can read",
+        f"error: {not_image}: not a picture (PNG, JPG, BMP, GIF, TIFF or WebP)",
         f"{blank}: no digit found (the image is blank)",
     ]
 

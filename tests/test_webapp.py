@@ -1,5 +1,6 @@
 """The web app's reading functions, without a browser: what the page is given to show."""
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,10 +54,15 @@ def test_a_drawn_number_is_read_digit_by_digit(reader, mnist_digits):
     bars, seen, message = reader.read_drawing(sketch(number_picture(images[:3])))
     (number, confidence), = bars.items()
     assert len(number) == 3
-    sure = [float(part.split()[1].rstrip("%)")) / 100 for part in message.split("; ")[1:] if "unsure" not in part]
-    assert confidence <= min(sure, default=1) + 1e-3  # the whole number is no surer than its least sure digit
     assert shown(seen).size == (3 * 28 * webapp.FIELD_ZOOM, 28 * webapp.FIELD_ZOOM)
-    assert message.startswith(f"Your drawing: {number}  (")
+    headline, blank, *places = message.split("\n")
+    assert headline == f"Your drawing: **{number}** ({confidence:.1%} sure as a whole)" and blank == ""
+    assert len(places) == 3
+    for place, (line, read) in enumerate(zip(places, number), 1):  # each digit with its own candidates
+        best = re.fullmatch(rf"{place}\. (\*\*\?\*\* unsure: |\*\*(\d)\*\* - )(\d) (\d+)% · \d \d+% · \d \d+%", line)
+        assert best, line
+        assert best.group(3) == (best.group(2) or best.group(3)) and (read == "?") == best.group(1).startswith("**?**")
+        assert confidence <= int(best.group(4)) / 100 + 0.005  # the whole number is no surer than any digit
 
 
 def test_an_answer_picture_is_never_rewritten_while_it_may_be_downloading(reader, mnist_digits):
@@ -114,7 +120,7 @@ def test_bad_uploads_get_one_friendly_line_naming_the_file(reader, tmp_path, mon
     not_an_image = tmp_path / "notes.png"
     not_an_image.write_text("shopping list")
     assert reader.read_upload(str(not_an_image)) == (
-        None, None, "**Could not read it:** notes.png: not an image file Pillow can read")
+        None, None, "**Could not read it:** notes.png: not a picture (PNG, JPG, BMP, GIF, TIFF or WebP)")
 
     monkeypatch.setattr(imaging, "MAX_IMAGE_PIXELS", 100 * 100)
     huge = tmp_path / "huge.png"
@@ -145,3 +151,16 @@ def test_a_bad_port_is_refused_before_starting():
                             text=True, timeout=60)
     assert result.returncode == 2
     assert "--port must be between 1 and 65535, got 70000" in result.stderr
+
+
+def test_a_long_number_s_fields_wrap_onto_rows_of_four():
+    from digit_recognizer.readings import DigitPrediction, Reading
+
+    fields = [np.full((28, 28), (index + 1) / 10, np.float32) for index in range(6)]
+    reading = Reading("n.png", [DigitPrediction(np.full(10, 0.1), 0.7, field=field) for field in fields])
+    zoom = 28 * webapp.FIELD_ZOOM
+    shown_fields = np.asarray(webapp.fields_image(reading), np.float32) / 255
+    assert shown_fields.shape == (2 * zoom, 4 * zoom)
+    means = [shown_fields[row * zoom : (row + 1) * zoom, column * zoom : (column + 1) * zoom].mean()
+             for row in range(2) for column in range(4)]
+    np.testing.assert_allclose(means, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0, 0], atol=1 / 255)  # in order, then black
