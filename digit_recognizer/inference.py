@@ -1,6 +1,7 @@
 """The two engines that run a trained model on 28x28 images (or the number reader on strips):
 LiteRT and Keras.
 
+Both give the probabilities calibrated with the temperature main.py recorded (calibration.py).
 Keras is the source of truth but needs TensorFlow, which takes seconds to import. LiteRT runs
 the `.tflite` copy that main.py exports beside the `.keras` file and starts in a fraction of a
 second; it is used only when that copy is the model's own (see ``artifacts.litert_mismatch``).
@@ -13,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import artifacts
+from .calibration import temperature_scaled
 from .config import IMAGE_SIZE, PREDICT_BATCH_SIZE, STRIP_WIDTH
 from .errors import InputError
 
@@ -47,6 +49,21 @@ def load_predictor(model_path, engine="auto", input_shape=DIGIT_INPUT):
     if not whole:
         raise InputError(f"{model_path}: damaged or not a Keras model (a .keras file is a zip archive); "
                          "retrain it with `python main.py`")
+    predictor = _engine(model_path, engine, input_shape)
+    predictor.temperature = recorded_temperature(model_path)
+    return predictor
+
+
+def recorded_temperature(model_path):
+    """The temperature main.py fitted for the model (see calibration.py); 1 (none) when it recorded none."""
+    try:
+        temperature = float(artifacts.read_metadata(model_path)["calibration"]["temperature"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 1.0
+    return temperature if 0 < temperature < float("inf") else 1.0
+
+
+def _engine(model_path, engine, input_shape):
     if engine != "keras":
         reason = artifacts.litert_mismatch(model_path)
         if reason is None:
@@ -63,6 +80,7 @@ def load_predictor(model_path, engine="auto", input_shape=DIGIT_INPUT):
 
 class KerasPredictor:
     engine = "keras"
+    temperature = 1.0  # set by load_predictor from the model's metadata
 
     def __init__(self, path, input_shape=DIGIT_INPUT):
         from .keras_runtime import keras
@@ -80,11 +98,13 @@ class KerasPredictor:
         self.input_shape = input_shape
 
     def predict(self, images, batch_size=PREDICT_BATCH_SIZE):
-        return self.model.predict(_as_batch(images, self.input_shape), batch_size=batch_size, verbose=0)
+        probabilities = self.model.predict(_as_batch(images, self.input_shape), batch_size=batch_size, verbose=0)
+        return temperature_scaled(probabilities, self.temperature)
 
 
 class LiteRTPredictor:
     engine = "litert"
+    temperature = 1.0  # set by load_predictor from the model's metadata
 
     def __init__(self, path, input_shape=DIGIT_INPUT):
         from .native_output import native_stderr_captured
@@ -113,7 +133,7 @@ class LiteRTPredictor:
             self.interpreter.set_tensor(self.input_index, batch)
             self.interpreter.invoke()
             outputs.append(self.interpreter.get_tensor(self.output_index).copy())
-        return np.concatenate(outputs)
+        return temperature_scaled(np.concatenate(outputs), self.temperature)
 
 
 def _as_batch(images, input_shape):

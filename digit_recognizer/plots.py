@@ -42,6 +42,30 @@ def confusion_figure(confusion):
     return figure
 
 
+def reliability_figure(raw, calibrated, labels, calibration):
+    """Reliability diagram: accuracy against confidence per bin, before and after temperature scaling."""
+    from .calibration import CALIBRATION_BINS, reliability
+
+    figure, axis = plt.subplots(figsize=(5.5, 5.5))
+    axis.plot([0, 1], [0, 1], "k--", lw=1, label="perfectly calibrated")
+    for probabilities, name, error in ((raw, "raw", calibration.error_before),
+                                       (calibrated, f"temperature {calibration.temperature:.2f}", calibration.error_after)):
+        confidence, accuracy, share = reliability(probabilities, labels, CALIBRATION_BINS)
+        shown = ~np.isnan(confidence)
+        line, = axis.plot(confidence[shown], accuracy[shown], "-", alpha=0.5, label=f"{name} (ECE {error:.2%})")
+        # A bin's dot is as large as its share of the digits: a bin of three digits says little.
+        axis.scatter(confidence[shown], accuracy[shown], s=20 + 400 * np.sqrt(share[shown]), color=line.get_color())
+        for x, y, count in zip(confidence[shown], accuracy[shown], np.round(share[shown] * len(labels)).astype(int)):
+            axis.annotate(str(count), (x, y), textcoords="offset points", xytext=(6, -10), fontsize=7,
+                          color=line.get_color())
+    axis.set(xlim=(0, 1.05), ylim=(0, 1.05), xlabel="confidence", ylabel="accuracy",
+             title="Reliability (validation; the figures count digits per bin)")
+    axis.grid(alpha=0.3)
+    axis.legend(loc="upper left")
+    figure.tight_layout()
+    return figure
+
+
 def misclassified_figure(images, labels, predicted, limit=40):
     """A grid of wrongly predicted validation images, captioned true -> predicted."""
     all_wrong = np.flatnonzero(predicted != labels)

@@ -22,6 +22,28 @@ def test_litert_and_keras_give_the_same_probabilities(trained_model, mnist_digit
     np.testing.assert_allclose(inference.load_predictor(trained_model).predict(batch[:1]), fast[:1], atol=1e-6)
 
 
+def test_predictions_carry_the_temperature_training_recorded(copied_model, mnist_digits):
+    import json
+
+    from digit_recognizer.calibration import temperature_scaled
+
+    batch = data.to_model_input(mnist_digits[0][:50].reshape(50, -1))
+    metadata = artifacts.read_metadata(copied_model)
+    for engine in ("litert", "keras"):
+        metadata["calibration"] = {"temperature": 1.0}
+        artifacts.metadata_path(copied_model).write_text(json.dumps(metadata))
+        raw = inference.load_predictor(copied_model, engine).predict(batch)
+        metadata["calibration"] = {"temperature": 0.4}
+        artifacts.metadata_path(copied_model).write_text(json.dumps(metadata))
+        calibrated = inference.load_predictor(copied_model, engine)
+        assert calibrated.temperature == 0.4
+        np.testing.assert_allclose(calibrated.predict(batch), temperature_scaled(raw, 0.4), atol=1e-5)
+    for damaged in ({"temperature": "hot"}, {"temperature": -1}, None):
+        metadata["calibration"] = damaged
+        artifacts.metadata_path(copied_model).write_text(json.dumps(metadata))
+        assert inference.recorded_temperature(copied_model) == 1.0
+
+
 def test_a_litert_copy_from_another_run_is_not_used(copied_model):
     litert = artifacts.litert_path(copied_model)
     litert.write_bytes(litert.read_bytes() + b"\0")  # not the file that training recorded

@@ -13,6 +13,7 @@ import main
 import predict
 from digit_recognizer import artifacts, data, inference, training
 from digit_recognizer.config import RECIPES
+from digit_recognizer.calibration import temperature_scaled
 from digit_recognizer.model import build_model, number_reader as reader_network
 from digit_recognizer.keras_runtime import keras
 
@@ -23,7 +24,7 @@ def test_training_run_saves_model_metadata_and_pictures(trained_model, train_fra
     folder = trained_model.parent
     assert trained_model.read_bytes()[:2] == b"PK"  # a .keras file is a zip archive
     assert not list(folder.glob(".digit_recognizer_model-*"))  # no temporary left behind
-    for name in ["training_history.png", "confusion_matrix.png", "misclassified.png"]:
+    for name in ["training_history.png", "confusion_matrix.png", "misclassified.png", "reliability.png"]:
         picture = folder / name
         assert picture.read_bytes()[:8] == PNG_SIGNATURE
         with Image.open(picture) as image:
@@ -37,6 +38,8 @@ def test_training_run_saves_model_metadata_and_pictures(trained_model, train_fra
     assert metadata["parameters"] == build_model("batchnorm").count_params()
     assert metadata["best_epochs"][0] in (1, 2) and metadata["interrupted"] is False
     assert metadata["versions"]["keras"] == keras.__version__
+    recorded = metadata["calibration"]
+    assert 0 < recorded["temperature"] < 20 and recorded["expected_calibration_error_before"] >= 0
 
 
 def test_the_number_reader_is_saved_beside_the_model_with_its_own_record(trained_model):
@@ -143,8 +146,9 @@ def test_ensemble_is_saved_as_one_model_that_predict_py_uses(tmp_path, train_fra
     from digit_recognizer import imaging
 
     image = imaging.prepare(imaging.load_image(ROOT / "my_digit.png")).reshape(1, 28, 28, 1)
-    expected = np.mean([member.predict(image, verbose=0)[0] for member in members], axis=0)
-    np.testing.assert_allclose(probabilities, expected, atol=1e-5)
+    average = np.mean([member.predict(image, verbose=0)[0] for member in members], axis=0)
+    expected = temperature_scaled(average[None], inference.recorded_temperature(model_path))[0]
+    np.testing.assert_allclose(probabilities, expected, atol=1e-5)  # the members' average, calibrated
 
 
 def test_time_estimate_is_for_every_epoch_of_the_run(capsys, monkeypatch):
