@@ -8,21 +8,26 @@ import sys
 from digit_recognizer.cli import parse_config, run
 from digit_recognizer.config import PREDICT_BATCH_SIZE, TrainConfig
 
+PICTURES = ("training_history", "confusion_matrix", "misclassified", "reliability")  # saved beside the model
+
 
 def main(argv=None):
     config = parse_config(TrainConfig, __doc__.splitlines()[0], argv)
     from digit_recognizer import artifacts, data
 
-    artifacts.check_destination(config.model)  # found now, not after minutes of training
+    pictures = {name: config.model.parent / f"{name}.png" for name in PICTURES}
+    artifacts.check_destination(config.model, also=pictures.values())  # found now, not after minutes of training
 
     # Data
     print(f"Reading {config.data} ...")
     pixels, labels = data.load_labelled_csv(config.data)
+    source = config.data
     if config.limit:
         pixels, labels = pixels[: config.limit], labels[: config.limit]
-    data.check_every_digit(config.data, labels)
+        source = f"{config.data} (its first {config.limit} rows, --limit)"
+    data.check_every_digit(source, labels)
     train_pixels, train_labels, val_pixels, val_labels = data.split(
-        pixels, labels, config.validation_split, config.seed, config.data
+        pixels, labels, config.validation_split, config.seed, source
     )
     del pixels, labels  # the split holds its own copies
     # TensorFlow takes seconds to load: only now that the flags and the data are known to be good.
@@ -64,17 +69,14 @@ def main(argv=None):
         save_number_reader(config, train_pixels, train_labels, val_pixels, val_labels)
 
     history_figure = plots.history_figure(trained.histories[0])  # the first member's, for ensembles
-    folder = config.model.parent
-    pictures = [
-        plots.save(history_figure, folder / "training_history.png"),
-        plots.save(plots.confusion_figure(result.confusion), folder / "confusion_matrix.png"),
-        plots.save(
-            plots.misclassified_figure(val_images, val_labels, result.predicted), folder / "misclassified.png"
-        ),
+    saved = [
+        plots.save(history_figure, pictures["training_history"]),
+        plots.save(plots.confusion_figure(result.confusion), pictures["confusion_matrix"]),
+        plots.save(plots.misclassified_figure(val_images, val_labels, result.predicted), pictures["misclassified"]),
         plots.save(plots.reliability_figure(probabilities, calibration.temperature_scaled(
-            probabilities, calibrated.temperature), val_labels, calibrated), folder / "reliability.png"),
+            probabilities, calibrated.temperature), val_labels, calibrated), pictures["reliability"]),
     ]
-    print("Saved " + ", ".join(map(str, pictures)))
+    print("Saved " + ", ".join(map(str, saved)))
     if config.show and plots.display_available():
         plots.show()
     return 0

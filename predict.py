@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from digit_recognizer.atomic_write import check_writable
 from digit_recognizer.cli import parse_config, run
 from digit_recognizer.config import PredictConfig
 from digit_recognizer.errors import InputError, NoDigitFound
@@ -23,11 +24,11 @@ def main(argv=None):
     if config.csv:
         return kaggle_submission(config)
 
-    try:
-        files = list(imaging.image_files(config.images))
-    except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    if config.save_preview:  # before the work, not after it
+        if config.save_preview.suffix.lower() != ".png":
+            raise InputError(f"{config.save_preview}: the preview is saved as a PNG file; name one ending in .png")
+        check_writable(config.save_preview)
+    files = list(imaging.image_files(config.images))  # a folder with no pictures is an error in its place
     load_predictor = functools.partial(inference.load_predictor, config.model, config.engine)
     load_reader = functools.partial(inference.load_number_reader, config.model, config.engine)
     outcomes = readings.read_pictures([(str(path), path) for path in files], load_predictor,
@@ -60,8 +61,10 @@ def kaggle_submission(config):
     import numpy as np
 
     from digit_recognizer import data, inference
-    from digit_recognizer.atomic_write import check_writable, write_atomically
+    from digit_recognizer.atomic_write import write_atomically
 
+    if config.output.resolve() == config.csv.resolve():
+        raise InputError(f"--output {config.output} is the --csv file itself: name another file to write to")
     check_writable(config.output)  # before the work, not after it
     pixels = data.load_unlabelled_csv(config.csv)
     predictor = inference.load_predictor(config.model, config.engine)

@@ -29,13 +29,18 @@ def metadata_path(model_path):
     return Path(model_path).with_suffix(".json")
 
 
-def check_destination(model_path):
-    """InputError unless a model can be saved at ``model_path``: checked before training, not after it."""
+def check_destination(model_path, also=()):
+    """InputError unless a model, its number reader, their LiteRT copies and metadata, and the files
+    ``also`` (the pictures beside them) can all be written: checked before training, not after it."""
     model_path = Path(model_path)
     if model_path.suffix != ".keras":
         suggestion = model_path / "digit_recognizer_model.keras" if model_path.is_dir() else model_path.with_suffix(".keras")
         raise InputError(f"{model_path}: a model is saved as a .keras file; try --model {suggestion}")
-    check_writable(model_path)
+    for model in (model_path, reader_path(model_path)):
+        for path in (model, litert_path(model), metadata_path(model)):
+            check_writable(path)
+    for path in also:
+        check_writable(path)
 
 
 def fingerprint(path):

@@ -1,9 +1,10 @@
 """Writing output files so that a crash, Ctrl-C or `kill -9` never leaves a half-written one.
 
 A file is written under a temporary name beside its destination (``stage``), then renamed over
-it in one step (``commit``). The temporary name holds the writer's process id, so that the next
-write to the same destination can tell a leftover of a killed writer (its process is gone) from
-a write still going on, and remove it.
+it in one step (``commit``); a destination that is a symbolic link is written through, where it
+points. The temporary name, ``.<name>.tmp-<process id>-<8 random characters><suffix>``, lets the
+next write to the same destination tell a leftover of a killed writer (its process is gone) from a
+write still going on, and remove it; nothing of any other name is ever removed.
 """
 import os
 import re
@@ -11,6 +12,8 @@ import tempfile
 from pathlib import Path
 
 from .errors import InputError
+
+TEMPORARY = ".tmp-"  # between a destination's name and its writer's process id in a temporary file's name
 
 
 def write_atomically(path, write):
@@ -20,12 +23,12 @@ def write_atomically(path, write):
 
 def stage(path, write):
     """Call ``write(temporary_path)`` for a temporary file beside ``path``; return that file, complete."""
-    path = Path(path)
+    path = Path(os.path.realpath(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(path)
         # The temporary file keeps the real suffix: Keras insists on ".keras" when saving.
-        handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-{os.getpid()}-",
+        handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}{TEMPORARY}{os.getpid()}-",
                                             suffix=path.suffix)
         os.close(handle)
     except OSError as error:
@@ -48,7 +51,7 @@ def commit(tmp, path):
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes owner-only files; give the usual permissions
-        os.replace(tmp, path)
+        os.replace(tmp, os.path.realpath(path))
     except OSError as error:
         raise _cannot_write(path, error) from None
     finally:
@@ -58,8 +61,8 @@ def commit(tmp, path):
 def remove_leftovers(path):
     """Remove the temporary files that killed writers of ``path`` left behind."""
     path = Path(path)
-    pattern = re.compile(rf"\.{re.escape(path.stem)}-(\d+)-[^.]+{re.escape(path.suffix)}")
-    for candidate in path.parent.glob(f".{glob_escape(path.stem)}-*{glob_escape(path.suffix)}"):
+    pattern = re.compile(rf"\.{re.escape(path.stem)}{re.escape(TEMPORARY)}(\d+)-[a-z0-9_]{{8}}{re.escape(path.suffix)}")
+    for candidate in path.parent.glob(f".{glob_escape(path.stem)}{TEMPORARY}*{glob_escape(path.suffix)}"):
         match = pattern.fullmatch(candidate.name)
         if match and not process_alive(int(match.group(1))):
             candidate.unlink(missing_ok=True)

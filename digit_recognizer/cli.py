@@ -45,6 +45,11 @@ def run(main, argv=None):
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # what the system refused (a folder that cannot be entered, a full disk)
+        if error.filename is None:
+            raise
+        print(f"error: {error.filename}: {(error.strerror or str(error)).lower()}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130

@@ -148,8 +148,6 @@ class PredictConfig(ReadingConfig):
         self.images = [Path(image) for image in ([self.images] if isinstance(self.images, (str, Path)) else self.images)]
         _require_positive(batch_size=self.batch_size)
         _require_share(min_confidence=self.min_confidence)
-        if self.csv and Path(self.output).resolve() == Path(self.csv).resolve():
-            raise ValueError(f"--output {self.output} is the --csv file itself: name another file to write to")
 
 
 @dataclass

@@ -65,13 +65,13 @@ def load_image(source, name=None):
     ``info[FRAMES]`` how many frames an animation or a multi-page file holds (only the first is read).
     """
     name = name or source
-    if isinstance(source, (str, Path)):
-        source = Path(source)
-        if source.is_dir():
-            raise InputError(f"{name}: is a folder, not a picture")
-        if not source.is_file():
-            raise InputError(f"{name}: file not found")
     try:
+        if isinstance(source, (str, Path)):
+            source = Path(source)
+            if source.is_dir():
+                raise InputError(f"{name}: is a folder, not a picture")
+            if not source.is_file():
+                raise InputError(f"{name}: file not found")
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(source) as image:
@@ -81,10 +81,14 @@ def load_image(source, name=None):
                         f"{name}: {width}x{height} pixels is too large (limit {MAX_IMAGE_PIXELS:,} pixels)"
                     )
                 frames = getattr(image, "n_frames", 1)
+                exif = image.getexif()  # the orientation, which shrinking would drop
                 image.draft(image.mode, (WORK_SIDE, WORK_SIDE))  # a JPEG decodes at 1/2-1/8 scale: faster
                 image.load()
                 factor = max(image.size) // WORK_SIDE
-                image = shrunk(image, factor) if factor > 1 else image
+                if factor > 1:
+                    image = shrunk(image, factor)
+                    image.info["exif"] = exif.tobytes()
+                reduced_by = width / image.width  # by the JPEG's draft and by shrinking
                 upright = ImageOps.exif_transpose(image)
     except PermissionError:
         raise InputError(f"{name}: cannot read it (permission denied)") from None
@@ -94,7 +98,7 @@ def load_image(source, name=None):
         raise InputError(f"{name}: too large to decode safely (limit {MAX_IMAGE_PIXELS:,} pixels)") from None
     except (OSError, SyntaxError, ValueError) as error:
         raise InputError(f"{name}: damaged or truncated image ({error})") from None
-    upright.info[REDUCED_BY] = max(factor, 1)
+    upright.info[REDUCED_BY] = reduced_by
     upright.info[FRAMES] = frames
     return upright
 
@@ -129,15 +133,14 @@ def _shrunk_band(band, factor):
 
 
 def image_files(paths):
-    """Expand folders into the image files they hold, sorted; files are passed through."""
+    """Expand folders into the image files they hold, sorted; files are passed through. A folder
+    that holds none, or cannot be read, is yielded as the InputError that says so, in its place."""
     for path in map(Path, paths):
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-            if not found:
-                raise InputError(f"{path}: folder holds no image files")
-            yield from found
-        else:
-            yield path
+        try:
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES) if path.is_dir() else [path]
+        except PermissionError:
+            found = [InputError(f"{path}: cannot read it (permission denied)")]
+        yield from found or [InputError(f"{path}: folder holds no image files")]
 
 
 def prepare(image):

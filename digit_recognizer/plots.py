@@ -98,7 +98,10 @@ def preview_figure(named_pairs):
 
 
 def save(figure, path):
-    figure.savefig(path, dpi=100)
+    """Write the figure as a PNG, whole or not at all; return its path."""
+    from .atomic_write import write_atomically
+
+    write_atomically(path, lambda tmp: figure.savefig(tmp, dpi=100, format="png"))
     return path
 
 

@@ -98,7 +98,8 @@ class Reading:
 
 
 def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_reader=None):
-    """Read each (name, picture), where a picture is a PIL image or an image file's path.
+    """Read each (name, picture), where a picture is a PIL image, an image file's path, or the
+    InputError that already refused it (it is passed through as its outcome).
 
     Returns one outcome per picture, in order: its ``Reading``, or the ``InputError`` that stopped
     it (not an image, no digit found, ...). ``load_predictor()`` is called once, and only when
@@ -108,6 +109,9 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
     """
     found = []
     for name, picture in pictures:
+        if isinstance(picture, InputError):
+            found.append(picture)
+            continue
         try:
             image = imaging.load_image(picture) if isinstance(picture, (str, Path)) else picture
             found.append((name, image, imaging.find_digits(image, separate)))

@@ -80,6 +80,20 @@ def load_pad_picture(file, flatten_on_white=False):
         return error
 
 
+def read_drawing_only(pad):
+    """Make the pad decode only the drawing it is sent: background and layers, which a client other
+    than our page can add as many of as it likes, are dropped before its decoder sees them."""
+    decode_all = pad.preprocess
+
+    def decode_drawing(payload):
+        for value in (payload, pad.blob_storage.get(payload.id) if payload is not None and payload.id else None):
+            if value is not None:
+                value.background, value.layers = None, []
+        return decode_all(payload)
+
+    pad.preprocess = decode_drawing
+
+
 class Reader:
     """Reads pictures with the trained model, loading it on first use.
 
@@ -150,7 +164,7 @@ class Reader:
         drawing = None if sketch is None else sketch.get("composite")
         if isinstance(drawing, InputError):
             return failure(str(drawing))
-        if drawing is None or np.ptp(np.asarray(drawing)) == 0:
+        if drawing is None or np.ptp(np.asarray(drawing, dtype=np.float32)) == 0:
             return (None, None, WELCOME) if live else failure("no digit found (the drawing is empty)")
         return self.read(drawing, "Your drawing")
 
@@ -216,6 +230,7 @@ def build_app(reader, problem=None):
                     )
                     # On the instance: a subclass of a Gradio component would write a type stub into this package.
                     sketchpad.convert_and_format_image = load_pad_picture
+                    read_drawing_only(sketchpad)
                     with gr.Row():
                         read_button = gr.Button("Read", variant="primary", elem_id="read")
                         clear_button = gr.Button("Clear", elem_id="clear")
@@ -231,11 +246,13 @@ def build_app(reader, problem=None):
                 seen = gr.Image(show_label=False, type="filepath", interactive=False, buttons=[], elem_id="seen")
         app.load(None, None, None, js=KEEP_BRUSH_CHOSEN)
         outputs = [prediction, seen, message]
-        read_button.click(reader.read_drawing, sketchpad, outputs)
+        # One reading at a time, decoding included, whichever way it comes: memory for one picture, not for each.
+        one_at_a_time = {"concurrency_id": "reading", "concurrency_limit": 1}
+        read_button.click(reader.read_drawing, sketchpad, outputs, **one_at_a_time)
         # Read as you draw on every change: the pad's first "input" event after loading carries no drawing yet.
         sketchpad.change(functools.partial(reader.read_drawing, live=True), sketchpad, outputs,
-                         trigger_mode="always_last", show_progress="hidden")
-        upload.upload(reader.read_upload, upload, outputs)
+                         trigger_mode="always_last", show_progress="hidden", **one_at_a_time)
+        upload.upload(reader.read_upload, upload, outputs, **one_at_a_time)
         upload.clear(lambda: (None, None, WELCOME), None, outputs)
         clear_button.click(lambda: (None, None, WELCOME), None, outputs, js=CLEAR_PAD)
     return app

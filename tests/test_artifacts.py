@@ -99,7 +99,7 @@ def test_kill_9_during_the_export_keeps_the_previous_set_and_the_next_save_tidie
     assert {path.name: path.read_bytes() for path in folder.iterdir() if path.name in before} == before
     assert artifacts.litert_mismatch(copied_model) is None  # the old set still vouches for itself
     leftovers = [path for path in folder.iterdir() if path.name not in before]
-    assert all(path.name.startswith(f".{copied_model.stem}-") for path in leftovers)
+    assert all(path.name.startswith(f".{copied_model.stem}.tmp-") for path in leftovers)
     assert sorted(path.suffix for path in leftovers) == [".keras", ".tflite"]  # both staged, neither renamed
 
     artifacts.save(build_model("simple"), copied_model, {"note": "the next run"})

@@ -51,13 +51,25 @@ def dead_process_id():
 
 def test_leftovers_of_killed_writers_are_removed_at_the_next_write(tmp_path):
     target = tmp_path / "model.keras"
-    killed = tmp_path / f".model-{dead_process_id()}-abc123xy.keras"
-    writing = tmp_path / f".model-{os.getpid()}-def456zw.keras"  # a write still going on
-    others = [tmp_path / ".model-notours.keras", tmp_path / f".other-{dead_process_id()}-abc123xy.keras"]
+    killed = tmp_path / f".model.tmp-{dead_process_id()}-abc123xy.keras"
+    writing = tmp_path / f".model.tmp-{os.getpid()}-def456zw.keras"  # a write still going on
+    dead = dead_process_id()
+    others = [tmp_path / name for name in [  # the user's own files, however alike
+        ".model-notours.keras", f".other.tmp-{dead}-abc123xy.keras", f".model.tmp-{dead}-my_notes2.keras",
+        f".model-{dead}-abc123xy.keras", f".model.tmp-{dead}-abc123xy.keras.bak", f".model-2024.tmp-{dead}-abc123xy.keras"]]
     for path in [killed, writing, *others]:
         path.write_text("x")
     write_atomically(target, lambda tmp: tmp.write_text("the model"))
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in [target, writing, *others])
+
+
+def test_a_symbolic_link_is_written_through(tmp_path):
+    (tmp_path / "models").mkdir()
+    real = tmp_path / "models" / "real.csv"
+    real.write_text("old")
+    (tmp_path / "link.csv").symlink_to(real)
+    write_atomically(tmp_path / "link.csv", lambda tmp: tmp.write_text("new"))
+    assert (tmp_path / "link.csv").is_symlink() and real.read_text() == "new"
 
 
 def test_a_destination_that_cannot_be_written_is_one_line(tmp_path):

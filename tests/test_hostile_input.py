@@ -88,6 +88,40 @@ def train_without_powers(model, tmp_path):
             result.stdout.strip().endswith("True"))
 
 
+def test_digits_missing_after_limit_blame_the_limit(rows, train_frame):
+    csv = rows(train_frame)
+    missing = sorted(set(range(10)) - set(train_frame["label"].head(8)))
+    assert missing  # eight rows cannot hold all ten digits
+    code, errors, _ = train(["--data", str(csv), "--limit", "8"])
+    assert (code, errors) == (2, [f"error: {csv} (its first 8 rows, --limit): no rows of digit"
+                                  f"{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))}; "
+                                  "training needs examples of every digit 0-9"])
+
+
+def test_every_file_saved_beside_the_model_is_checked_before_training(tmp_path):
+    for blocker in ("m.json", "m.tflite", "m.numbers.keras", "training_history.png", "reliability.png"):
+        folder = tmp_path / blocker.replace(".", "_")
+        (folder / blocker).mkdir(parents=True)
+        code, errors, tensorflow = train(["--model", str(folder / "m.keras"), "--data", str(tmp_path / "never.csv")])
+        assert (code, errors, tensorflow) == (2, [f"error: {folder / blocker}: is a folder; name a file to write"], False)
+
+
+def test_folders_that_cannot_be_entered_are_one_line(tmp_path, mnist_digits):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    Image.fromarray(255 - mnist_digits[0][0]).save(locked / "inside.png")
+    locked.chmod(0)
+    try:
+        for command in (["predict.py", locked / "inside.png"], ["predict.py", locked],
+                        ["predict.py", "--csv", locked / "test.csv"], ["main.py", "--data", locked / "train.csv"],
+                        ["main.py", "--model", locked / "m.keras"]):
+            result = run(without_root_powers([sys.executable, *map(str, command)]))
+            assert result.returncode in (1, 2) and len(result.stderr.splitlines()) == 1, (command, result.stderr)
+            assert "permission denied" in result.stderr and str(locked) in result.stderr
+    finally:
+        locked.chmod(0o755)
+
+
 def test_a_folder_or_an_unreadable_file_as_training_data(rows, train_frame, tmp_path):
     unreadable = rows(train_frame)
     unreadable.chmod(0)
@@ -146,10 +180,9 @@ def test_submission_destinations_that_cannot_be_written(trained_model, train_fra
     test_csv = tmp_path / "test.csv"
     train_frame.drop(columns="label").head(20).to_csv(test_csv, index=False)
     original = test_csv.read_bytes()
-    result = predict(["--model", trained_model, "--csv", test_csv, "--output", test_csv])
-    assert result.returncode == 2
-    assert result.stderr.splitlines()[-1] == (f"predict.py: error: --output {test_csv} is the --csv file itself: "
-                                              "name another file to write to")
+    result = predict(["--model", trained_model, "--csv", test_csv, "--output", tmp_path / "." / test_csv.name])
+    assert (result.returncode, result.stderr) == (2, f"error: --output {tmp_path / test_csv.name} is the --csv file "
+                                                     "itself: name another file to write to\n")
     assert test_csv.read_bytes() == original
 
     result = predict(["--model", trained_model, "--csv", test_csv, "--output", tmp_path])
@@ -158,6 +191,21 @@ def test_submission_destinations_that_cannot_be_written(trained_model, train_fra
     read_only.mkdir(mode=0o555)
     result = predict(["--model", trained_model, "--csv", test_csv, "--output", read_only / "s.csv"], powers=False)
     assert (result.returncode, result.stderr) == (2, f"error: {read_only / 's.csv'}: cannot write it (permission denied)\n")
+
+
+def test_preview_destinations_are_checked_before_reading(trained_model, tmp_path, mnist_digits):
+    picture = tmp_path / "digit.png"
+    Image.fromarray(255 - mnist_digits[0][0]).save(picture)
+    (tmp_path / "folder.png").mkdir()
+    read_only = tmp_path / "read_only"
+    read_only.mkdir(mode=0o555)
+    for preview, reason in [(tmp_path / "p.txt", "the preview is saved as a PNG file; name one ending in .png"),
+                            (tmp_path / "folder.png", "is a folder; name a file to write"),
+                            (read_only / "p.png", "cannot write it (permission denied)")]:
+        result = predict(["--model", trained_model, picture, "--save-preview", preview], powers=False)
+        assert (result.returncode, result.stderr, result.stdout) == (2, f"error: {preview}: {reason}\n", "")
+    result = predict(["--model", trained_model, picture, "--save-preview", tmp_path / "new" / "p.png"])
+    assert result.returncode == 0 and (tmp_path / "new" / "p.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_odd_pictures_get_their_own_answer_and_the_others_are_still_read(trained_model, tmp_path, mnist_digits):
@@ -174,12 +222,16 @@ def test_odd_pictures_get_their_own_answer_and_the_others_are_still_read(trained
     animated = tmp_path / "animated.gif"
     frames[0].save(animated, save_all=True, append_images=frames[1:])
 
-    result = predict(["--model", trained_model, good, *thin.values(), unreadable, animated], powers=False)
+    empty = tmp_path / "empty_folder"
+    empty.mkdir()
+
+    result = predict(["--model", trained_model, empty, good, *thin.values(), unreadable, animated], powers=False)
     assert result.returncode == 1
     answers = result.stdout.splitlines()
     assert answers[0].startswith(f"{good}: ") and answers[1].startswith(f"{animated}: ")
     assert answers[1].endswith(" - only the first of its 3 frames was read")
     assert result.stderr.splitlines() == [
+        f"error: {empty}: folder holds no image files",
         *(f"{path}: no digit found (the image is blank)" for path in thin.values()),
         f"error: {unreadable}: cannot read it (permission denied)",
     ]

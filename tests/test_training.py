@@ -23,7 +23,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 def test_training_run_saves_model_metadata_and_pictures(trained_model, train_frame):
     folder = trained_model.parent
     assert trained_model.read_bytes()[:2] == b"PK"  # a .keras file is a zip archive
-    assert not list(folder.glob(".digit_recognizer_model-*"))  # no temporary left behind
+    assert not list(folder.glob(".digit_recognizer_model*.tmp-*"))  # no temporary left behind
     for name in ["training_history.png", "confusion_matrix.png", "misclassified.png", "reliability.png"]:
         picture = folder / name
         assert picture.read_bytes()[:8] == PNG_SIGNATURE

@@ -89,6 +89,13 @@ def test_the_drawing_pad_reads_what_it_is_sent_with_the_upload_limits(reader, tm
     assert isinstance(loaded["composite"], Image.Image) and loaded["composite"].size == (400, 300)
     assert webapp.load_pad_picture(drawing.read_bytes()).size == (400, 300)  # as the page sends it in pieces
 
+    decoded_pictures = []
+    monkeypatch.setattr(webapp.imaging, "load_image", lambda *args: decoded_pictures.append(args) or Image.new("L", (9, 9)))
+    many_layers = [FileData(path=str(drawing))] * 50  # what no page of ours sends
+    pad.preprocess(EditorData(background=FileData(path=str(drawing)), layers=many_layers, composite=FileData(path=str(drawing))))
+    assert len(decoded_pictures) == 1  # the drawing alone
+    monkeypatch.undo()
+
     monkeypatch.setattr(imaging, "MAX_IMAGE_PIXELS", 100 * 100)
     decoded = []
     monkeypatch.setattr(Image.Image, "load", lambda image: decoded.append(image))
@@ -96,6 +103,13 @@ def test_the_drawing_pad_reads_what_it_is_sent_with_the_upload_limits(reader, tm
     assert not decoded and isinstance(refused["composite"], InputError)
     assert reader.read_drawing(refused) == (
         None, None, "**Could not read it:** the drawing: 400x300 pixels is too large (limit 10,000 pixels)")
+
+
+def test_a_black_and_white_drawing_is_read(reader, mnist_digits):
+    images, _ = mnist_digits
+    bilevel = Image.fromarray(255 - images[0]).resize((280, 280)).convert("1")  # one bit a pixel
+    _, _, message = reader.read_drawing({"background": None, "layers": [], "composite": bilevel})
+    assert message.startswith("Your drawing: ")
 
 
 def test_an_empty_drawing_gets_a_message_not_a_crash(reader):
