@@ -7,6 +7,8 @@
 2. The server's memory (RSS) before and after 200 readings in a row: a leak shows as growth.
 3. An oversized drawing (12,000 x 12,000 pixels, a few hundred KB as PNG) sent as the pad's
    picture: the answer, its time, and the server's peak memory after it.
+4. The largest pictures accepted (7999 x 7999 RGBA PNGs), LARGE_AT_ONCE clients at once,
+   LARGE_ROUNDS times, half as drawings, half as uploads: the server's peak and resident memory.
 
 Needs a model trained by `python main.py`. Prints a table and writes bench/results/app_load.json.
 
@@ -35,6 +37,7 @@ from digit_recognizer.styles import number_picture, transparent_drawing  # noqa:
 import machine  # noqa: E402  (bench/machine.py, beside this script)
 
 OVERSIZED_SIDE = 12_000
+LARGE_SIDE, LARGE_AT_ONCE, LARGE_ROUNDS = 7999, 12, 3
 ROUNDS = 3
 
 
@@ -102,7 +105,7 @@ def read(client, path):
 
 def main():
     args = parse_args()
-    from gradio_client import Client
+    from gradio_client import Client, handle_file
 
     server, url = start_server(args.model)
     try:
@@ -130,6 +133,16 @@ def main():
             _, _, oversized_message = client.predict(sketch(oversized), api_name="/read_drawing")
             oversized_seconds = time.perf_counter() - started
             oversized_rss, oversized_peak = memory_mib(server.pid)
+
+            large = scratch / "large.png"
+            Image.new("RGBA", (LARGE_SIDE, LARGE_SIDE), (255, 255, 255, 255)).save(large)
+            large_memory = []
+            with ThreadPoolExecutor(LARGE_AT_ONCE) as pool:
+                for _ in range(LARGE_ROUNDS):
+                    list(pool.map(lambda n: clients[n].predict(sketch(large), api_name="/read_drawing") if n % 2
+                                  else clients[n].predict(handle_file(str(large)), api_name="/read_upload"),
+                                  range(LARGE_AT_ONCE)))
+                    large_memory.append([round(value) for value in memory_mib(server.pid)])
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -147,6 +160,7 @@ def main():
         "oversized": {"side": OVERSIZED_SIDE, "answer": oversized_message, "seconds": round(oversized_seconds, 2),
                       "rss_after_mib": round(oversized_rss), "peak_rss_mib": round(oversized_peak),
                       "peak_rss_before_mib": round(peak_before_oversized)},
+        "large": {"side": LARGE_SIDE, "at_once": LARGE_AT_ONCE, "rss_and_peak_mib_per_round": large_memory},
     }
     print(f"{f'{args.concurrent} at once, {ROUNDS} rounds':34} {results['concurrent']['succeeded']}/{len(concurrent)} succeeded, "
           f"latency median {results['concurrent']['latency_median_s']} s, max {results['concurrent']['latency_max_s']} s")
@@ -156,6 +170,8 @@ def main():
           f"median {results['sequential']['latency_median_s']} s; server RSS {before:.0f} -> {after:.0f} MiB")
     print(f"{f'{OVERSIZED_SIDE}x{OVERSIZED_SIDE} drawing':34} {oversized_seconds:.2f} s, peak RSS "
           f"{peak_before_oversized:.0f} -> {oversized_peak:.0f} MiB: {oversized_message}")
+    print(f"{f'{LARGE_AT_ONCE} x {LARGE_SIDE}x{LARGE_SIDE} at once':34} server RSS / peak after each round: "
+          + ", ".join(f"{rss} / {peak} MiB" for rss, peak in large_memory))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(f"Wrote {args.output}")

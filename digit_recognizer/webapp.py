@@ -4,6 +4,8 @@ Everything is served from this machine: Gradio's telemetry and version check are
 before it is imported, and its page loads no fonts or scripts from elsewhere, so the app works
 offline.
 """
+import ctypes
+import ctypes.util
 import functools
 import hashlib
 import io
@@ -78,6 +80,27 @@ def load_pad_picture(file, flatten_on_white=False):
         return imaging.load_image(source, "the drawing")
     except InputError as error:
         return error
+
+
+def _memory_released(read):
+    """``read``, after which the memory freed by decoding is handed back to the system.
+
+    glibc keeps freed memory in a pool per thread, and Gradio reads on many threads in turn: without
+    this, the server grew by a decoded picture's size for each thread that ever read a large one.
+    """
+    try:
+        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to hand back this way
+        return read
+
+    @functools.wraps(read)
+    def reading(*args, **kwargs):
+        try:
+            return read(*args, **kwargs)
+        finally:
+            trim(0)
+
+    return reading
 
 
 def read_drawing_only(pad):
@@ -248,11 +271,12 @@ def build_app(reader, problem=None):
         outputs = [prediction, seen, message]
         # One reading at a time, decoding included, whichever way it comes: memory for one picture, not for each.
         one_at_a_time = {"concurrency_id": "reading", "concurrency_limit": 1}
-        read_button.click(reader.read_drawing, sketchpad, outputs, **one_at_a_time)
+        read_drawing, read_upload = _memory_released(reader.read_drawing), _memory_released(reader.read_upload)
+        read_button.click(read_drawing, sketchpad, outputs, **one_at_a_time)
         # Read as you draw on every change: the pad's first "input" event after loading carries no drawing yet.
-        sketchpad.change(functools.partial(reader.read_drawing, live=True), sketchpad, outputs,
+        sketchpad.change(functools.partial(read_drawing, live=True), sketchpad, outputs,
                          trigger_mode="always_last", show_progress="hidden", **one_at_a_time)
-        upload.upload(reader.read_upload, upload, outputs, **one_at_a_time)
+        upload.upload(read_upload, upload, outputs, **one_at_a_time)
         upload.clear(lambda: (None, None, WELCOME), None, outputs)
         clear_button.click(lambda: (None, None, WELCOME), None, outputs, js=CLEAR_PAD)
     return app
