@@ -36,6 +36,10 @@ MIN_HEIGHT_SHARE = 0.4  # a separate mark shorter than this share of the tallest
 MNIST_STROKE = 2.8  # median stroke width of MNIST digits in 28x28 pixels (area / half perimeter)
 DETAIL = 4  # strokes are measured and adjusted with the digit DETAIL times its final size
 HAIRLINE_INK = 0.25  # a line thinner than a pixel never shows full ink: this much already counts
+# Strokes this thin (in analysed pixels; a 1-2 px line measures 2) are a fine pen whose line may be
+# dotted, its dots up to 2 * DOTTED_GAP pixels apart: they are joined before the marks are found.
+DOTTED_WIDTH = 2.2
+DOTTED_GAP = 2
 # What load_image records in a picture's info: by how much it was shrunk as it was read, and its frame count.
 REDUCED_BY = "digit_recognizer.reduced_by"
 SHRINK_BAND_ROWS = 64  # a huge picture is shrunk this many (shrunk) rows at a time
@@ -159,6 +163,9 @@ def find_digits(image, separate=True):
     ink, mask = ink_map(gray)
     mask, lines = paper_lines.without_lines(mask)
     ink[lines] = 0
+    if mask.any() and stroke_width(mask) <= DOTTED_WIDTH:  # the finest pen of a drawing pad leaves dotted lines:
+        for step in range(DOTTED_GAP):  # join their dots into strokes before telling the marks apart
+            mask = _dilate(mask, diagonal=step % 2 == 1)
     blobs = significant_blobs(mask)
     groups = group_into_digits(blobs) if separate else [blobs]
     digits = []

@@ -261,3 +261,15 @@ def test_the_results_stay_in_place_when_an_answer_replaces_the_welcome(page):
     draw(page, ONE)
     assert read_drawing(page) == "1"
     assert abs(page.locator("#prediction").bounding_box()["y"] - before) <= 2  # it jumped 24 px
+
+
+def test_the_finest_brush_draws_digits_that_are_read(page):
+    """At brush size 1 the pad draws dotted lines; each digit must still be one digit, not its dots."""
+    page.click("#sketchpad button[aria-label='Brush Size']")
+    page.locator("#sketchpad input[type=range]").fill("1")
+    page.mouse.click(5, 5)  # close the size slider
+    for strokes, digit in [(ONE, "1"), (SEVEN, "7")]:
+        page.click("#clear")
+        message(page, "Draw a digit")
+        draw(page, strokes)
+        assert read_drawing(page) == digit

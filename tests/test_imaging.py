@@ -260,3 +260,13 @@ def test_boxes_are_in_the_file_s_pixels_for_a_big_jpeg_and_a_turned_photo(tmp_pa
         assert loaded.height > loaded.width
         upright.append(np.array(imaging.find_digits(loaded)[0].box) * (10 if "small" in name else 1))
     assert np.abs(upright[0] - upright[1]).max() <= 20 and np.abs(upright[0] - upright[2]).max() <= 40
+
+
+def test_a_dotted_hairline_from_the_finest_brush_is_one_digit():
+    pad = Image.new("L", (400, 400), 255)
+    points = [(200 + 90 * np.sin(angle), 200 - 140 * np.cos(angle)) for angle in np.linspace(0, 2 * np.pi, 400)]
+    for index, (x, y) in enumerate(points):  # a 0 of single pixels, with gaps of up to 3 px between some
+        if index % 5 != 4:
+            pad.putpixel((round(x), round(y)), 0)
+    digit, = imaging.find_digits(pad)
+    assert ink_box(digit.pixels)[0] >= 18  # one whole 0, not its dots
