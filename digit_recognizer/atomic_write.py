@@ -6,6 +6,7 @@ points. The temporary name, ``.<name>.tmp-<process id>-<8 random characters><suf
 next write to the same destination tell a leftover of a killed writer (its process is gone) from a
 write still going on, and remove it; nothing of any other name is ever removed.
 """
+import glob
 import os
 import re
 import tempfile
@@ -62,7 +63,7 @@ def remove_leftovers(path):
     """Remove the temporary files that killed writers of ``path`` left behind."""
     path = Path(path)
     pattern = re.compile(rf"\.{re.escape(path.stem)}{re.escape(TEMPORARY)}(\d+)-[a-z0-9_]{{8}}{re.escape(path.suffix)}")
-    for candidate in path.parent.glob(f".{glob_escape(path.stem)}{TEMPORARY}*{glob_escape(path.suffix)}"):
+    for candidate in path.parent.glob(f".{glob.escape(path.stem)}{TEMPORARY}*{glob.escape(path.suffix)}"):
         match = pattern.fullmatch(candidate.name)
         if match and not process_alive(int(match.group(1))):
             candidate.unlink(missing_ok=True)
@@ -84,18 +85,13 @@ def check_writable(path):
 
 def process_alive(pid):
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
     except ProcessLookupError:
         return False
-    except PermissionError:  # another user's process
-        return True
+    except PermissionError:  # another user's process: alive
+        pass
     return True
 
 
-def glob_escape(text):
-    return re.sub(r"([*?\[])", r"[\1]", text)
-
-
 def _cannot_write(path, error):
-    reason = (error.strerror or str(error)).lower() if isinstance(error, OSError) else str(error)
-    return InputError(f"{path}: cannot write it ({reason})")
+    return InputError(f"{path}: cannot write it ({(error.strerror or str(error)).lower()})")

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, cannot_read
 from .config import IMAGE_SIZE, NUM_CLASSES, NUM_PIXELS
 
 
@@ -76,7 +76,7 @@ def _read_csv(path):
         # Fast path: a well-formed file parses straight to small integers.
         frame = pd.read_csv(path, dtype=np.int16)
     except OSError as error:  # unreadable: permissions, a failing disk
-        raise InputError(f"{path}: cannot read it ({error.strerror.lower()})") from None
+        raise cannot_read(path, error) from None
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: the file is empty") from None
     except pd.errors.ParserError as error:

@@ -7,3 +7,8 @@ class InputError(Exception):
 
 class NoDigitFound(InputError):
     """A readable picture with no ink worth reading in it."""
+
+
+def cannot_read(name, error):
+    """The InputError for a file the system would not let us read (``error``, an OSError)."""
+    return InputError(f"{name}: cannot read it ({(error.strerror or str(error)).lower()})")

@@ -19,7 +19,7 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from . import paper_lines
 from .components import extents, label_components
 from .config import DIGIT_BOX, IMAGE_SIZE, MAX_IMAGE_PIXELS
-from .errors import InputError, NoDigitFound
+from .errors import InputError, NoDigitFound, cannot_read
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 
@@ -85,17 +85,17 @@ def load_image(source, name=None):
                         f"{name}: {width}x{height} pixels is too large (limit {MAX_IMAGE_PIXELS:,} pixels)"
                     )
                 frames = getattr(image, "n_frames", 1)
-                exif = image.getexif()  # the orientation, which shrinking would drop
                 image.draft(image.mode, (WORK_SIDE, WORK_SIDE))  # a JPEG decodes at 1/2-1/8 scale: faster
                 image.load()
                 factor = max(image.size) // WORK_SIDE
                 if factor > 1:
+                    exif = image.getexif().tobytes()  # the orientation, which shrinking would drop
                     image = shrunk(image, factor)
-                    image.info["exif"] = exif.tobytes()
+                    image.info["exif"] = exif
                 reduced_by = width / image.width  # by the JPEG's draft and by shrinking
                 upright = ImageOps.exif_transpose(image)
-    except PermissionError:
-        raise InputError(f"{name}: cannot read it (permission denied)") from None
+    except PermissionError as error:
+        raise cannot_read(name, error) from None
     except UnidentifiedImageError:
         raise InputError(f"{name}: not a picture (PNG, JPG, BMP, GIF, TIFF or WebP)") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -142,8 +142,8 @@ def image_files(paths):
     for path in map(Path, paths):
         try:
             found = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES) if path.is_dir() else [path]
-        except PermissionError:
-            found = [InputError(f"{path}: cannot read it (permission denied)")]
+        except PermissionError as error:
+            found = [cannot_read(path, error)]
         yield from found or [InputError(f"{path}: folder holds no image files")]
 
 

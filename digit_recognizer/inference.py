@@ -16,7 +16,7 @@ import numpy as np
 from . import artifacts
 from .calibration import temperature_scaled
 from .config import IMAGE_SIZE, PREDICT_BATCH_SIZE, STRIP_WIDTH
-from .errors import InputError
+from .errors import InputError, cannot_read
 
 DIGIT_INPUT = (IMAGE_SIZE, IMAGE_SIZE, 1)
 STRIP_INPUT = (IMAGE_SIZE, STRIP_WIDTH, 1)
@@ -45,7 +45,7 @@ def load_predictor(model_path, engine="auto", input_shape=DIGIT_INPUT):
         with open(model_path, "rb") as model_file:
             whole = zipfile.is_zipfile(model_file)  # a .keras model is a zip archive
     except OSError as error:
-        raise InputError(f"{model_path}: cannot read it ({error.strerror.lower()})") from None
+        raise cannot_read(model_path, error) from None
     if not whole:
         raise InputError(f"{model_path}: damaged or not a Keras model (a .keras file is a zip archive); "
                          "retrain it with `python main.py`")
