@@ -17,7 +17,6 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -25,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 from digit_recognizer import artifacts, calibration, data, inference, plots  # noqa: E402
 from digit_recognizer.config import PredictConfig  # noqa: E402
 
-import machine  # noqa: E402  (bench/machine.py, beside this script)
+import machine  # noqa: E402  (bench/machine.py and evidence.py, beside this script)
+from evidence import validation_digits  # noqa: E402
 
 THRESHOLDS = (0.5, PredictConfig.min_confidence, 0.9, 0.99)
 
@@ -53,9 +53,7 @@ def percent(share):
 def main():
     args = parse_args()
     settings = artifacts.read_metadata(args.model)["config"]
-    pixels, labels = data.load_labelled_csv(ROOT / settings["data"] if not Path(settings["data"]).is_absolute()
-                                            else settings["data"])
-    _, _, val_pixels, val_labels = data.split(pixels, labels, settings["validation_split"], settings["seed"])
+    val_pixels, val_labels = validation_digits(args.model)
     predictor = inference.load_predictor(args.model)
     recorded = predictor.temperature
     predictor.temperature = 1.0  # the network's own probabilities

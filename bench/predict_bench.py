@@ -29,12 +29,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from digit_recognizer import artifacts, data, imaging, inference, readings  # noqa: E402
-from digit_recognizer.errors import NoDigitFound  # noqa: E402
+from digit_recognizer import data, inference, readings  # noqa: E402
 from digit_recognizer.styles import NUMBER_STYLES, STYLES, number_spaced  # noqa: E402
 
 NUMBER_POOL = 2000  # validation digits that numbers are made of
-import machine  # noqa: E402  (bench/machine.py and bench/timing.py, beside this script)
+import machine  # noqa: E402  (bench/machine.py, evidence.py and timing.py, beside this script)
+from evidence import prepared_or_blank, validation_digits  # noqa: E402
 from timing import timed_child  # noqa: E402
 
 
@@ -95,15 +95,6 @@ def kaggle_csv(args, scratch):
     return {"rows": rows, "seconds": wall, "images_per_second": rows / wall, "peak_rss_mib": peak}
 
 
-def validation_digits(args):
-    """The model's own validation digits (never trained on): (uint8 (N, 28, 28), labels)."""
-    metadata = artifacts.read_metadata(args.model)
-    pixels, labels = data.load_labelled_csv(ROOT / metadata["config"]["data"])
-    _, _, val_pixels, val_labels = data.split(pixels, labels, metadata["config"]["validation_split"],
-                                              metadata["config"]["seed"])
-    return val_pixels.reshape(-1, 28, 28), val_labels
-
-
 def style_accuracy(args, predictor, digits, labels):
     """Accuracy on the first --digits validation digits, raw and in each style."""
     digits, truth = digits[: args.digits], labels[: args.digits]
@@ -116,14 +107,6 @@ def style_accuracy(args, predictor, digits, labels):
         results[name] = float(np.mean((read == truth) & (prepared.max(axis=(1, 2)) > 0)))
         print(f"  {name:<24}{results[name]:8.2%}", flush=True)
     return results
-
-
-def prepared_or_blank(picture):
-    """The 28x28 the model gets, or an empty field where no digit was found (counted as a miss)."""
-    try:
-        return imaging.prepare(picture)
-    except NoDigitFound:
-        return np.zeros((28, 28), np.float32)
 
 
 def number_accuracy(args, predictor, reader, digits, labels):
@@ -175,7 +158,8 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         cold = cold_starts(args, Path(scratch), touching_number_picture(Path(scratch) / "touching.png"))
         csv = kaggle_csv(args, Path(scratch))
-    digits, labels = validation_digits(args)
+    digits, labels = validation_digits(args.model)
+    digits = digits.reshape(-1, 28, 28)
     predictor, reader = inference.load_predictor(args.model), inference.load_number_reader(args.model)
     styles = style_accuracy(args, predictor, digits, labels)
     numbers = number_accuracy(args, predictor, reader, digits, labels)

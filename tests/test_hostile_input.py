@@ -7,7 +7,6 @@ Exit codes: 2 for a bad flag, bad training data, an unusable model or an unwrita
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 from PIL import Image
 
