@@ -6,14 +6,14 @@
 import sys
 
 from digit_recognizer.cli import parse_config, run
-from digit_recognizer.config import PREDICT_BATCH_SIZE, TrainConfig
+from digit_recognizer.config import PREDICT_BATCH_SIZE, ReadingConfig, TrainConfig
 
 PICTURES = ("training_history", "confusion_matrix", "misclassified", "reliability")  # saved beside the model
 
 
 def main(argv=None):
     config = parse_config(TrainConfig, __doc__.splitlines()[0], argv)
-    from digit_recognizer import artifacts, data
+    from digit_recognizer import artifacts, data, non_digits
 
     pictures = {name: config.model.parent / f"{name}.png" for name in PICTURES}
     artifacts.check_destination(config.model, also=pictures.values())  # found now, not after minutes of training
@@ -30,17 +30,23 @@ def main(argv=None):
         pixels, labels, config.validation_split, config.seed, source
     )
     del pixels, labels  # the split holds its own copies
+    # Drawings of things that are not digits, for the extra class "not a digit"; and held-out ones
+    # (another seed) to measure it on.
+    taught_pixels, taught_labels = non_digits.mixed_in(train_pixels, train_labels, config.non_digits, config.seed)
+    held_out_drawings, _ = non_digits.fields(round(config.non_digits * len(val_labels)), config.seed + 1)
     # TensorFlow takes seconds to load: only now that the flags and the data are known to be good.
     from digit_recognizer import calibration, evaluation, plots, training
 
-    train_images, val_images = data.to_model_input(train_pixels), data.to_model_input(val_pixels)
-    print(f"{len(train_labels)} training and {len(val_labels)} validation images")
+    train_images, val_images = data.to_model_input(taught_pixels), data.to_model_input(val_pixels)
+    del taught_pixels
+    print(f"{len(train_labels)} training digits" + (f" and {len(taught_labels) - len(train_labels)} drawings of "
+          "non-digits" if config.non_digits else "") + f", {len(val_labels)} validation digits")
 
     # Model and training
     print(f"Expected training time on a 2-core CPU: about "
-          f"{training.format_duration(training.expected_seconds(config, len(train_labels)))}")
+          f"{training.format_duration(training.expected_seconds(config, len(taught_labels)))}")
     try:
-        trained = training.train_models(config, train_images, train_labels, val_images, val_labels)
+        trained = training.train_models(config, train_images, taught_labels, val_images, val_labels)
     except training.TrainingInterrupted as stop:
         print(f"\n{stop}; {config.model} is untouched", file=sys.stderr)
         return 130
@@ -60,9 +66,18 @@ def main(argv=None):
           f"{calibrated.error_before:.2%} -> {calibrated.error_after:.2%} (fitted on one half of the "
           "validation digits, measured on the other)")
 
-    # Save
     metadata = {**training.run_metadata(config, result.metrics(), len(train_labels), len(val_labels), trained),
                 "calibration": calibrated.metadata()}
+    if config.non_digits:
+        drawn = calibration.temperature_scaled(trained.model.predict(
+            data.to_model_input(held_out_drawings), batch_size=PREDICT_BATCH_SIZE, verbose=0), calibrated.temperature)
+        caught = evaluation.non_digits_caught(drawn, ReadingConfig.min_confidence)
+        print(f"Not a digit: {caught:.1%} of {len(drawn)} held-out drawings of non-digits are answered \"not a "
+              f"digit\" or unsure; {result.rejected:.2%} of the validation digits are answered \"not a digit\"")
+        metadata["not_a_digit"] = {"held_out_drawings": len(drawn), "caught": round(caught, 6),
+                                   "digits_rejected": round(result.rejected, 6)}
+
+    # Save
     saved = artifacts.save(trained.model, config.model, metadata)
     print("Saved " + ", ".join(map(str, saved)))
     if config.reader_epochs and not trained.interrupted:

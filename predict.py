@@ -12,7 +12,7 @@ from pathlib import Path
 
 from digit_recognizer.atomic_write import check_writable
 from digit_recognizer.cli import parse_config, run
-from digit_recognizer.config import PredictConfig
+from digit_recognizer.config import NUM_CLASSES, PredictConfig
 from digit_recognizer.errors import InputError, NoDigitFound
 
 
@@ -68,7 +68,8 @@ def kaggle_submission(config):
     check_writable(config.output)  # before the work, not after it
     pixels = data.load_unlabelled_csv(config.csv)
     predictor = inference.load_predictor(config.model, config.engine)
-    labels = predictor.predict(data.to_model_input(pixels), config.batch_size).argmax(axis=1)
+    # Every row of a Kaggle test file is a digit: the likeliest digit, even if "not a digit" is likelier.
+    labels = predictor.predict(data.to_model_input(pixels), config.batch_size)[:, :NUM_CLASSES].argmax(axis=1)
     rows = np.column_stack([np.arange(1, len(pixels) + 1), labels])
     write_atomically(
         config.output, lambda tmp: np.savetxt(tmp, rows, fmt="%d", delimiter=",", header="ImageId,Label", comments="")

@@ -10,6 +10,12 @@ from pathlib import Path
 IMAGE_SIZE = 28
 NUM_CLASSES = 10
 NUM_PIXELS = IMAGE_SIZE * IMAGE_SIZE
+# The digit network's one extra class, after the ten digits: drawings that are not digits (non_digits.py).
+NOT_A_DIGIT = NUM_CLASSES
+# Where the digit network is at least this sure that a mark wide enough to hold several digits is
+# not a digit (a scribble, a wave, a row of hatching), the number reader must find several digits
+# at every ink height it reads the mark at (see readings.read_pictures).
+WIDE_NOT_A_DIGIT = 0.99
 
 # MNIST's recipe: the digit's longer side is scaled to 20 px, and its centre of mass
 # sits at the centre of the 28x28 field.
@@ -26,6 +32,7 @@ READER_STRIDE = 4
 READER_BATCH_SIZE = 64
 READER_LEARNING_RATE = 2e-3
 READER_VALIDATION_ROWS = 2_000  # rows composed from validation digits, to measure it on
+READER_NON_DIGITS = 3_000  # wide drawings of non-digits its rows of no digit are made of (resized afresh each time)
 READER_SECONDS_PER_10K_ROWS = 11.0  # one epoch's cost per 10,000 rows on a 2-core CPU, for the estimate
 
 MODEL_PATH = Path("digit_recognizer_model.keras")
@@ -93,6 +100,9 @@ class TrainConfig:
                                      f"{recipe_values('validation_split')})")
     seed: int = option(42, "random seed for the split, weights and shuffling")
     limit: int = option(0, "train on the first N rows only (0 = all); handy for a quick try")
+    non_digits: float = option(0.12, "drawings of things that are not digits (dots, letters, scribbles, ...) to "
+                               "learn an extra 'not a digit' class from, as a share of the training digits "
+                               "(0 = digits only)")
     reader_epochs: int = option(10, "epochs for the number reader, which reads touching digits (0 = no reader)")
     reader_rows: int = option(40_000, "rows of digits the number reader learns from in each epoch, composed anew")
     show: bool = option(True, "show the training-history plot in a window when a display is available")
@@ -105,6 +115,8 @@ class TrainConfig:
                           reader_rows=self.reader_rows)
         if self.reader_epochs < 0:
             raise ValueError("--reader-epochs must be 0 (no number reader) or a positive number of epochs")
+        if self.non_digits < 0:
+            raise ValueError("--non-digits must be 0 (digits only) or a positive share of the training digits")
         if self.limit < 0:
             raise ValueError("--limit must be 0 (all rows) or a positive number of rows")
 
@@ -114,6 +126,11 @@ class TrainConfig:
     @property
     def recipe(self):
         return RECIPES[self.arch]
+
+    @property
+    def classes(self):
+        """The digit network's outputs: the ten digits, and "not a digit" when it learns that too."""
+        return NUM_CLASSES + 1 if self.non_digits else NUM_CLASSES
 
     @property
     def total_epochs(self):

@@ -10,12 +10,13 @@ from .config import IMAGE_SIZE, NUM_CLASSES, READER_STRIDE
 from .keras_runtime import keras, layers, ops
 
 
-def build_model(arch):
-    """An uncompiled model mapping (N, 28, 28, 1) floats in [0, 1] to (N, 10) probabilities."""
-    return {"simple": simple_cnn, "batchnorm": batchnorm_cnn}[arch]()
+def build_model(arch, classes=NUM_CLASSES):
+    """An uncompiled model mapping (N, 28, 28, 1) floats in [0, 1] to (N, classes) probabilities:
+    the ten digits, then "not a digit" when ``classes`` is 11."""
+    return {"simple": simple_cnn, "batchnorm": batchnorm_cnn}[arch](classes)
 
 
-def simple_cnn():
+def simple_cnn(classes=NUM_CLASSES):
     return keras.Sequential(
         [
             keras.Input(shape=(IMAGE_SIZE, IMAGE_SIZE, 1)),
@@ -25,13 +26,13 @@ def simple_cnn():
             layers.Dropout(0.25),
             layers.Flatten(),
             layers.Dense(128, activation="relu"),
-            layers.Dense(NUM_CLASSES, activation="softmax"),
+            layers.Dense(classes, activation="softmax"),
         ],
         name="simple_cnn",
     )
 
 
-def batchnorm_cnn():
+def batchnorm_cnn(classes=NUM_CLASSES):
     inputs = keras.Input(shape=(IMAGE_SIZE, IMAGE_SIZE, 1))
     x = RandomAffine(name="augment")(inputs)
     # The first block runs at full resolution and so costs most; 16 filters rather than 32 make an
@@ -49,7 +50,7 @@ def batchnorm_cnn():
     x = layers.BatchNormalization(momentum=0.9)(x)
     x = layers.Activation("relu")(x)
     x = layers.Dropout(0.3)(x)
-    outputs = layers.Dense(NUM_CLASSES, activation="softmax")(x)
+    outputs = layers.Dense(classes, activation="softmax")(x)
     return keras.Model(inputs, outputs, name="batchnorm_cnn")
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 import numpy as np
 from PIL import Image
 
-from .config import IMAGE_SIZE, READER_STRIDE, STRIP_INK, STRIP_WIDTH
+from .config import IMAGE_SIZE, NUM_CLASSES, READER_STRIDE, STRIP_INK, STRIP_WIDTH
 from .imaging import digit_from_ink
 
 # Which marks may hold several digits: wider than tall...
@@ -32,8 +32,9 @@ GAP = (-2, 8)
 DIGIT_SCALE = (0.85, 1.1)  # digits of one row differ this much in size...
 DIGIT_STRETCH = (0.8, 1.4)  # ...and in width (a wide, sloppy 0 is still one digit)...
 DIGIT_LIFT = 3  # ...and sit up to this many rows higher or lower (a number keeps roughly to its line)
-# Rows of each length, 1 to MAX_DIGITS: a wide mark is often one digit after all.
-LENGTH_SHARES = (0.25, 0.15, 0.15, 0.15, 0.15, 0.15)
+# Rows of each length, 0 to MAX_DIGITS: a wide mark is often one digit after all, and sometimes
+# none (a wave, a scribble, a smiley: drawings of non-digits, when there are some to learn from).
+LENGTH_SHARES = (0.15, 0.2125, 0.1275, 0.1275, 0.1275, 0.1275, 0.1275)
 # A mark is read at several ink heights around STRIP_INK, in one batch, and the digits most of
 # them read win (ties: the reading at STRIP_INK): how tall the digits of a mark are, within it,
 # varies more than the training rows can show.
@@ -59,16 +60,27 @@ def strip_scale(shape, width=STRIP_WIDTH, ink_height=STRIP_INK):
     return min(ink_height / shape[0], (width - 2 * STRIP_MARGIN) / shape[1])
 
 
-def training_strips(pixels, labels, count, rng, width=None):
-    """``count`` rows of 1..MAX_DIGITS digits drawn from ``pixels`` (N, 784 uint8) as strips, with
+def epoch_rows(digit_rows, with_non_digits):
+    """The rows a training epoch holds for ``digit_rows`` rows of digits: rows of no digit come on top."""
+    return digit_rows / (1 - LENGTH_SHARES[0]) if with_non_digits else digit_rows
+
+
+def training_strips(pixels, labels, count, rng, width=None, non_digit_inks=()):
+    """``count`` rows of 0..MAX_DIGITS digits drawn from ``pixels`` (N, 784 uint8) as strips, with
     their CTC targets: (strips (count, 28, width, 1) float32, targets (count, MAX_DIGITS) int32).
+    A row of no digit is one of ``non_digit_inks`` (the ink of wide non-digits); without any, every
+    row holds digits.
 
     Every row of one call has the same number of digits, so their strips are of a similar width;
     ``width`` None picks the narrowest multiple of the reader's stride that holds them all.
     """
-    length = int(rng.choice(MAX_DIGITS, p=LENGTH_SHARES)) + 1
+    shares = np.asarray(LENGTH_SHARES) if len(non_digit_inks) else np.asarray((0, *LENGTH_SHARES[1:]))
+    length = int(rng.choice(MAX_DIGITS + 1, p=shares / shares.sum()))
     chosen = rng.integers(0, len(labels), size=(count, length))
-    rows = [_composed_row(pixels[indices].reshape(-1, IMAGE_SIZE, IMAGE_SIZE), rng) for indices in chosen]
+    if length:
+        rows = [_composed_row(pixels[indices].reshape(-1, IMAGE_SIZE, IMAGE_SIZE), rng) for indices in chosen]
+    else:
+        rows = [_resized(non_digit_inks[index], rng) for index in rng.integers(0, len(non_digit_inks), count)]
     if width is None:
         needed = max(round(row.shape[1] * STRIP_INK / row.shape[0]) for row in rows) + 2 * STRIP_MARGIN
         step = 8 * READER_STRIDE
@@ -79,14 +91,34 @@ def training_strips(pixels, labels, count, rng, width=None):
     return strips, targets
 
 
+def squashed_rows(pixels, labels, count, rng):
+    """``count`` rows of 2..MAX_DIGITS training digits, mostly touching, as the digit network sees
+    a wide mark whole (one 28x28 field), with targets that share the row's digits equally:
+    (uint8 (count, 28, 28), float32 (count, NUM_CLASSES)). They teach it that a row of digits,
+    squashed, is made of digits, where a scribble is not (see readings.py)."""
+    fields = np.zeros((count, IMAGE_SIZE, IMAGE_SIZE), np.uint8)
+    targets = np.zeros((count, NUM_CLASSES), np.float32)
+    for index in range(count):
+        chosen = rng.integers(0, len(labels), int(rng.integers(2, MAX_DIGITS + 1)))
+        row = _composed_row(pixels[chosen].reshape(-1, IMAGE_SIZE, IMAGE_SIZE), rng)
+        fields[index] = np.round(digit_from_ink(row, 0, 0, 1.0).pixels * 255)
+        np.add.at(targets[index], labels[chosen], 1.0 / len(chosen))
+    return fields, targets
+
+
+def _resized(ink, rng):
+    """Ink (0-1 float) in a random size and width, as each digit of a row is drawn."""
+    scale = rng.uniform(*DIGIT_SCALE)
+    size = (max(1, round(ink.shape[1] * scale * rng.uniform(*DIGIT_STRETCH))), max(1, round(ink.shape[0] * scale)))
+    return np.clip(np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize(size, Image.Resampling.BILINEAR)),
+                   0, 1)
+
+
 def _composed_row(digits, rng):
     """28x28 uint8 digits side by side as one ink picture (float, cropped to the ink)."""
     tiles = []
     for digit in digits:
-        tile = _cropped(digit.astype(np.float32) / 255.0)
-        scale = rng.uniform(*DIGIT_SCALE)
-        size = (max(1, round(tile.shape[1] * scale * rng.uniform(*DIGIT_STRETCH))), max(1, round(tile.shape[0] * scale)))
-        tiles.append(np.clip(np.asarray(Image.fromarray(tile, mode="F").resize(size, Image.Resampling.BILINEAR)), 0, 1))
+        tiles.append(_resized(_cropped(digit.astype(np.float32) / 255.0), rng))
     height = max(tile.shape[0] for tile in tiles) + 2 * DIGIT_LIFT
     canvas = np.zeros((height, sum(tile.shape[1] for tile in tiles) + GAP[1] * len(tiles)), np.float32)
     right = 0
@@ -150,9 +182,10 @@ def wide_marks(marks):
             for mark, aspect in zip(marks, aspects)]
 
 
-def read_mark(mark, reader):
+def read_mark(mark, reader, unanimous=False):
     """The digits a wide mark holds, as (Digit, probabilities) left to right, or None when the
-    reader sees one digit there (the digit network then reads it whole)."""
+    reader sees one digit there, or none (the digit network then reads it whole). With
+    ``unanimous``, it must see several digits at every ink height it reads the mark at."""
     strips = np.stack([strip_from_ink(mark.ink, ink_height=height) for height in READING_INK_HEIGHTS])
     readings = [decode(logits) for logits in reader.predict(strips[..., None])]
     spelled = [tuple(int(np.argmax(probabilities)) for _, probabilities in digits) for digits in readings]
@@ -160,7 +193,7 @@ def read_mark(mark, reader):
     usual = READING_INK_HEIGHTS.index(STRIP_INK)
     chosen = max(range(len(spelled)), key=lambda index: (votes[spelled[index]], index == usual))
     digits = readings[chosen]
-    if len(digits) < 2:
+    if len(digits) < 2 or (unanimous and min(map(len, readings)) < 2):
         return None
     # Strip columns back to the mark's own.
     scale, width = strip_scale(mark.ink.shape, ink_height=READING_INK_HEIGHTS[chosen]), mark.ink.shape[1]

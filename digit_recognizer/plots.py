@@ -9,6 +9,8 @@ if not (sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY") or os.e
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from .config import NOT_A_DIGIT  # noqa: E402
+
 
 def display_available():
     return matplotlib.get_backend().lower() != "agg"
@@ -36,8 +38,9 @@ def confusion_figure(confusion):
     for (row, col), count in np.ndenumerate(confusion):
         color = "white" if count > confusion.max() / 2 else "black"
         axis.text(col, row, str(count), ha="center", va="center", fontsize=8, color=color)
-    axis.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit",
-             title="Confusion matrix (validation)")
+    columns = [str(digit) for digit in range(confusion.shape[0])] + ["not a\ndigit"] * (confusion.shape[1] - confusion.shape[0])
+    axis.set(yticks=range(confusion.shape[0]), xlabel="predicted", ylabel="true digit", title="Confusion matrix (validation)")
+    axis.set_xticks(range(len(columns)), columns, fontsize=8)
     figure.tight_layout()
     return figure
 
@@ -77,7 +80,8 @@ def misclassified_figure(images, labels, predicted, limit=40):
         axis.axis("off")
     for axis, index in zip(axes.ravel(), wrong):
         axis.imshow(images[index].reshape(28, 28), cmap="gray")
-        axis.set_title(f"{labels[index]} → {predicted[index]}", fontsize=9, color="firebrick")
+        said = "not a digit" if predicted[index] == NOT_A_DIGIT else predicted[index]
+        axis.set_title(f"{labels[index]} → {said}", fontsize=9, color="firebrick")
     figure.suptitle(f"Misclassified validation digits (true → predicted): {len(wrong)} of {len(all_wrong)} shown")
     figure.tight_layout()
     return figure

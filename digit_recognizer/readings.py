@@ -10,91 +10,149 @@ from pathlib import Path
 import numpy as np
 
 from . import imaging, number_reader
+from .config import NOT_A_DIGIT, NUM_CLASSES, WIDE_NOT_A_DIGIT
 from .errors import InputError
 
 
 @dataclass
 class DigitPrediction:
-    probabilities: np.ndarray  # (10,)
+    """The network's answer for one mark: a digit 0-9, or (when it learnt that class) "not a digit"."""
+
+    probabilities: np.ndarray  # (10,) digits, or (11,): the digits, then NOT_A_DIGIT
     min_confidence: float  # below this the answer is "unsure"
     box: tuple = None  # (left, top, right, bottom) in the picture, when known
     field: np.ndarray = None  # the (28, 28) field the model saw
 
     @property
     def ranking(self):
+        """Every answer the network can give, likeliest first: digits, and NOT_A_DIGIT."""
         return [int(d) for d in np.argsort(self.probabilities)[::-1]]
 
     @property
+    def not_a_digit(self):
+        return self.ranking[0] == NOT_A_DIGIT
+
+    @property
     def digit(self):
-        return self.ranking[0]
+        """The likeliest digit, whatever the likeliest answer is."""
+        return int(np.argmax(self.probabilities[:NUM_CLASSES]))
 
     @property
     def confidence(self):
-        return float(self.probabilities[self.digit])
+        """The likeliest answer's probability: its digit's, or that it is not a digit."""
+        return float(self.probabilities[self.ranking[0]])
 
     @property
     def unsure(self):
         return self.confidence < self.min_confidence
 
-    def candidates(self, count=3):
-        return ", ".join(f"{d} ({self.probabilities[d]:.0%})" for d in self.ranking[:count])
+    @property
+    def surely_not_a_digit(self):
+        return self.not_a_digit and not self.unsure
+
+    def candidates(self, count=3, template="{} ({:.0%})", separator=", "):
+        return separator.join(template.format(answer_name(d), self.probabilities[d]) for d in self.ranking[:count])
 
     def as_json(self):
         fields = {
-            "digit": self.digit,
+            "digit": None if self.not_a_digit else self.digit,
             "confidence": round(self.confidence, 6),
-            "probabilities": [round(float(p), 6) for p in self.probabilities],
+            "probabilities": [round(float(p), 6) for p in self.probabilities[:NUM_CLASSES]],
             "unsure": self.unsure,
+            "not_a_digit": self.not_a_digit,
         }
+        if len(self.probabilities) > NOT_A_DIGIT:
+            fields["not_a_digit_probability"] = round(float(self.probabilities[NOT_A_DIGIT]), 6)
         return fields if self.box is None else {**fields, "box": list(self.box)}
+
+
+def answer_name(answer):
+    return "not a digit" if answer == NOT_A_DIGIT else str(answer)
 
 
 @dataclass
 class Reading:
-    """What the model read in one picture: one digit, or the digits of a number, left to right."""
+    """What the model read in one picture: one digit, or the digits of a number, left to right.
+
+    Marks that are surely not digits (a doodle, a stray dash beside a number) are left out of the
+    number; when no mark is left, the picture holds no digit: it is "not a digit".
+    """
 
     file: str
-    digits: list  # DigitPrediction, left to right
+    digits: list  # DigitPrediction, one per mark, left to right
     picture: object = None  # the PIL image as the user gave it
     frames: int = 1  # frames of an animation or pages of a multi-page file: only the first is read
 
     @property
+    def read(self):
+        """The marks read as digits (or unsure), left to right."""
+        return [d for d in self.digits if not d.surely_not_a_digit]
+
+    @property
+    def left_out(self):
+        """Marks surely not digits beside the digits read, left out of the number."""
+        return [d for d in self.digits if d.surely_not_a_digit] if self.read else []
+
+    @property
+    def not_a_digit(self):
+        return not self.read
+
+    @property
     def number(self):
-        return "".join("?" if d.unsure else str(d.digit) for d in self.digits)
+        return "".join("?" if d.unsure or d.not_a_digit else str(d.digit) for d in self.read)
 
     @property
     def confidence(self):
         """How sure the whole reading is: every digit right at once (the product of their confidences)."""
-        return float(np.prod([d.confidence for d in self.digits]))
+        return float(np.prod([d.confidence for d in self.read or self.digits]))
 
     @property
     def fields(self):
-        """The 28x28 fields the model saw, side by side: (28, 28 * digits)."""
+        """The 28x28 fields the model saw, side by side: (28, 28 * marks)."""
         return np.hstack([d.field for d in self.digits])
 
     def as_json(self):
-        if len(self.digits) == 1:
-            answer = {"file": self.file, **self.digits[0].as_json()}
+        shown = self.read or self.digits
+        if len(shown) == 1:
+            answer = {"file": self.file, **shown[0].as_json()}
+        elif self.not_a_digit:
+            answer = {"file": self.file, "digit": None, "not_a_digit": True, "marks": [d.as_json() for d in shown]}
         else:
             answer = {"file": self.file, "number": self.number, "confidence": round(self.confidence, 6),
-                      "digits": [d.as_json() for d in self.digits]}
+                      "digits": [d.as_json() for d in shown]}
+        if self.left_out:
+            answer["left_out"] = [d.as_json() for d in self.left_out]
         return answer if self.frames == 1 else {**answer, "frames": self.frames, "frames_read": 1}
 
+    @property
+    def left_out_note(self):
+        """E.g. '1 mark that is not a digit left out'; empty when none was."""
+        count = len(self.left_out)
+        if not count:
+            return ""
+        return f"{count} mark{'s' * (count > 1)} that {'are' if count > 1 else 'is'} not a digit left out"
+
     def describe(self):
-        return self._answer() + ("" if self.frames == 1 else f" - only the first of its {self.frames} frames was read")
+        return (self._answer() + (f" - {self.left_out_note}" if self.left_out else "")
+                + ("" if self.frames == 1 else f" - only the first of its {self.frames} frames was read"))
 
     def _answer(self):
-        if len(self.digits) > 1:
+        if self.not_a_digit and len(self.digits) > 1:
+            return f"{self.file}: not a digit - none of its {len(self.digits)} marks is a digit"
+        if len(self.read) > 1:
             details = "; ".join(
-                f"unsure: {d.candidates()}" if d.unsure else f"{d.digit} {d.confidence:.1%}" for d in self.digits
+                f"unsure: {d.candidates()}" if d.unsure else f"{d.digit} {d.confidence:.1%}" for d in self.read
             )
             return f"{self.file}: {self.number}  ({self.confidence:.1%} sure as a whole; {details})"
-        digit = self.digits[0]
-        if digit.unsure:
-            return f"{self.file}: unsure - could be {digit.candidates()}"
-        runner_up = digit.ranking[1]
-        return (f"{self.file}: {digit.digit}  ({digit.confidence:.1%} sure; "
-                f"runner-up {runner_up} at {digit.probabilities[runner_up]:.1%})")
+        mark = (self.read or self.digits)[0]
+        if mark.unsure:
+            return f"{self.file}: unsure - could be {mark.candidates()}"
+        if mark.not_a_digit:
+            return (f"{self.file}: not a digit  ({mark.confidence:.1%} sure; likeliest digit {mark.digit} at "
+                    f"{mark.probabilities[mark.digit]:.1%})")
+        runner_up = mark.ranking[1]
+        return (f"{self.file}: {mark.digit}  ({mark.confidence:.1%} sure; "
+                f"runner-up {answer_name(runner_up)} at {mark.probabilities[runner_up]:.1%})")
 
 
 def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_reader=None):
@@ -106,6 +164,11 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
     some picture holds digits, so that a picture with nothing to read never waits for a model;
     ``load_reader()`` (the number reader, or None) only when some mark is wide enough to hold
     several digits.
+
+    The digit network reads every mark whole, in one batch; the number reader reads the wide marks,
+    and the digits it finds there replace the whole mark's reading. Where the digit network is
+    WIDE_NOT_A_DIGIT sure a wide mark is not a digit (a scribble, a wave, a row of hatching), the
+    reader's digits stand only if it finds several at every ink height it reads the mark at.
     """
     found = []
     for name, picture in pictures:
@@ -117,34 +180,38 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
             found.append((name, image, imaging.find_digits(image, separate)))
         except InputError as error:
             found.append(error)
-    if all(isinstance(outcome, InputError) for outcome in found):
+    read = [outcome for outcome in found if not isinstance(outcome, InputError)]
+    if not read:
         return found
     predictor = load_predictor()
-    found = [outcome if isinstance(outcome, InputError)
-             else (*outcome, number_reader.wide_marks(outcome[2]) if separate else [False] * len(outcome[2]))
-             for outcome in found]
-    some_wide = any(any(outcome[3]) for outcome in found if not isinstance(outcome, InputError))
+    wholes = iter(predictor.predict(np.stack([mark.pixels for _, _, marks in read for mark in marks])))
+    judged = [outcome if isinstance(outcome, InputError)  # each mark with its reading as a whole, and if wide
+              else (*outcome[:2], list(zip(outcome[2], wholes, _wide(outcome[2], separate))))
+              for outcome in found]
+    some_wide = any(wide for outcome in judged if not isinstance(outcome, InputError) for *_, wide in outcome[2])
     reader = load_reader() if load_reader and some_wide else None
-    # Each mark becomes (Digit, probabilities): the reader's, for the digits of a wide mark it
-    # reads as several, or None, for the digit network to fill in below.
-    marks = [outcome if isinstance(outcome, InputError)
-             else (outcome[0], outcome[1], list(_marks_read(outcome[2], outcome[3], reader)))
-             for outcome in found]
-    waiting = [digit for outcome in marks if not isinstance(outcome, InputError)
-               for digit, probabilities in outcome[2] if probabilities is None]
-    probabilities = iter(predictor.predict(np.stack([digit.pixels for digit in waiting])) if waiting else [])
-    return [outcome if isinstance(outcome, InputError) else _reading(*outcome, probabilities, min_confidence)
-            for outcome in marks]
+    return [outcome if isinstance(outcome, InputError)
+            else _reading(outcome[0], outcome[1], _pieces(outcome[2], reader), min_confidence)
+            for outcome in judged]
 
 
-def _marks_read(digits, wide, reader):
-    for digit, is_wide in zip(digits, wide):
-        pieces = number_reader.read_mark(digit, reader) if reader is not None and is_wide else None
-        yield from pieces or [(digit, None)]
+def _wide(marks, separate):
+    return number_reader.wide_marks(marks) if separate else [False] * len(marks)
 
 
-def _reading(name, image, marks, probabilities, min_confidence):
-    predictions = [DigitPrediction(next(probabilities) if read is None else read, min_confidence, digit.box,
-                                   digit.pixels)
-                   for digit, read in marks]
+def _surely_not_a_digit(probabilities):
+    return len(probabilities) > NOT_A_DIGIT and probabilities[NOT_A_DIGIT] >= WIDE_NOT_A_DIGIT
+
+
+def _pieces(marks, reader):
+    """(Digit, probabilities) left to right: the reader's digits of a wide mark it reads as several,
+    else the mark read whole."""
+    for mark, whole, wide in marks:
+        pieces = number_reader.read_mark(mark, reader, unanimous=_surely_not_a_digit(whole)) \
+            if reader is not None and wide else None
+        yield from pieces or [(mark, whole)]
+
+
+def _reading(name, image, pieces, min_confidence):
+    predictions = [DigitPrediction(probabilities, min_confidence, digit.box, digit.pixels) for digit, probabilities in pieces]
     return Reading(name, predictions, image, image.info.get(imaging.FRAMES, 1))

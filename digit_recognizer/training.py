@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from . import model as models
-from . import number_reader
-from .config import (IMAGE_SIZE, NUM_CLASSES, READER_BATCH_SIZE, READER_LEARNING_RATE, READER_SECONDS_PER_10K_ROWS,
-                     READER_VALIDATION_ROWS)
+from . import non_digits, number_reader
+from .config import (IMAGE_SIZE, NUM_CLASSES, READER_BATCH_SIZE, READER_LEARNING_RATE, READER_NON_DIGITS,
+                     READER_SECONDS_PER_10K_ROWS, READER_VALIDATION_ROWS)
 from .keras_runtime import keras, tf
 
 
@@ -79,8 +79,10 @@ def distribution_strategy(name):
 
 
 def expected_seconds(config, train_rows):
-    """The whole run's: the digit network's epochs, then the number reader's."""
-    reader = READER_SECONDS_PER_10K_ROWS * config.reader_rows / 10_000 * config.reader_epochs
+    """The whole run's: the digit network's epochs, then the number reader's (its rows of
+    non-digits on top of its rows of digits, when the digit network learns non-digits too)."""
+    reader_rows = number_reader.epoch_rows(config.reader_rows, config.non_digits > 0)
+    reader = READER_SECONDS_PER_10K_ROWS * reader_rows / 10_000 * config.reader_epochs
     return config.recipe.seconds_per_10k_images * train_rows / 10_000 * config.total_epochs + reader
 
 
@@ -96,7 +98,7 @@ def train_models(config, train_images, train_labels, val_images, val_labels):
             print(f"\nEnsemble member {index + 1} of {config.ensemble}")
         seed_everything(config.seed + index)
         with strategy.scope():
-            network = models.build_model(config.arch)
+            network = models.build_model(config.arch, config.classes)
             compile_model(network, config.recipe, steps_per_epoch, config.epochs)
         if index == 0:
             network.summary()
@@ -141,6 +143,7 @@ def learning_rate_schedule(recipe, total_steps):
 def train(network, train_images, train_labels, val_images, val_labels, epochs, batch_size, patience=None,
           extra_callbacks=()):
     """Fit one model and restore its best epoch. Returns (history dict, best epoch, interrupted?)."""
+    classes = network.output_shape[-1]
     history = keras.callbacks.History()
     best = KeepBestWeights()
     callbacks = [history, best, *extra_callbacks]
@@ -150,8 +153,8 @@ def train(network, train_images, train_labels, val_images, val_labels, epochs, b
     try:
         network.fit(
             train_images,
-            one_hot(train_labels),
-            validation_data=(val_images, one_hot(val_labels)),
+            one_hot(train_labels, classes),
+            validation_data=(val_images, one_hot(val_labels, classes)),
             epochs=epochs,
             batch_size=batch_size,
             callbacks=callbacks,
@@ -168,16 +171,18 @@ def train(network, train_images, train_labels, val_images, val_labels, epochs, b
 class RowBatches:
     """Batches of rows of digits composed afresh for every epoch, reproducibly from the seed."""
 
-    def __init__(self, pixels, labels, rows, seed):
-        self.pixels, self.labels, self.seed = pixels, labels, seed
-        self.batches = math.ceil(rows / READER_BATCH_SIZE)
+    def __init__(self, pixels, labels, rows, seed, non_digit_inks=()):
+        """About ``rows`` rows of digits an epoch; rows of non-digits (when given) come on top."""
+        self.pixels, self.labels, self.seed, self.non_digit_inks = pixels, labels, seed, non_digit_inks
+        self.batches = math.ceil(number_reader.epoch_rows(rows, len(non_digit_inks) > 0) / READER_BATCH_SIZE)
 
     def __len__(self):
         return self.batches
 
     def batch(self, epoch, index):
         rng = np.random.default_rng((self.seed, epoch, index))
-        return number_reader.training_strips(self.pixels, self.labels, READER_BATCH_SIZE, rng)
+        return number_reader.training_strips(self.pixels, self.labels, READER_BATCH_SIZE, rng,
+                                             non_digit_inks=self.non_digit_inks)
 
     def dataset(self):
         """The batches of epoch 0, 1, ... without end, as a tf.data pipeline that composes them
@@ -208,9 +213,14 @@ class TrainedReader:
 
 def train_number_reader(config, train_pixels, train_labels, val_pixels, val_labels):
     """Train the number reader for ``config.reader_epochs`` on rows of the training digits, and
-    measure it on rows of the validation digits. None when Ctrl-C came before its first epoch."""
+    measure it on rows of the validation digits. None when Ctrl-C came before its first epoch.
+
+    When the digit network learns "not a digit", the reader learns that wide drawings of
+    non-digits hold no digits, so that they go to the digit network whole (see readings.py)."""
     seed_everything(config.seed)
-    rows = RowBatches(train_pixels, train_labels, config.reader_rows, config.seed)
+    # One drawing per 13 rows of an epoch, at most READER_NON_DIGITS: each is resized afresh every time.
+    inks = non_digits.wide_inks(min(READER_NON_DIGITS, config.reader_rows // 13), config.seed) if config.non_digits else ()
+    rows = RowBatches(train_pixels, train_labels, config.reader_rows, config.seed, inks)
     reader = models.number_reader()
     schedule = keras.optimizers.schedules.CosineDecay(READER_LEARNING_RATE, len(rows) * config.reader_epochs,
                                                       alpha=0.01)
@@ -255,8 +265,11 @@ def reader_metadata(config, trained):
     }
 
 
-def one_hot(labels):
-    return keras.utils.to_categorical(labels, NUM_CLASSES).astype(np.float32)
+def one_hot(labels, classes=NUM_CLASSES):
+    """Class labels (N,) as one-hot targets; targets that are already (N, classes) shares pass as they are."""
+    if labels.ndim == 2:
+        return labels.astype(np.float32)
+    return keras.utils.to_categorical(labels, classes).astype(np.float32)
 
 
 def format_duration(seconds):

@@ -209,20 +209,22 @@ def failure(message):
 def sentence(reading):
     """What the page says: predict.py's words for one digit; for a number, the number, then each
     digit on a line of its own with its top candidates, which one long line makes hard to follow."""
-    if len(reading.digits) == 1:
+    if len(reading.read) < 2:
         return reading.describe()
     lines = [f"{reading.file}: **{reading.number}** ({reading.confidence:.1%} sure as a whole)", ""]
-    for place, digit in enumerate(reading.digits, 1):
-        candidates = " · ".join(f"{d} {digit.probabilities[d]:.0%}" for d in digit.ranking[:3])
+    for place, digit in enumerate(reading.read, 1):
+        candidates = digit.candidates(template="{} {:.0%}", separator=" · ")
         lines.append(f"{place}. {'**?** unsure: ' if digit.unsure else f'**{digit.digit}** - '}{candidates}")
+    if reading.left_out:
+        lines += ["", reading.left_out_note.capitalize()]
     return "\n".join(lines)
 
 
 def bars(reading):
     """Gradio Label data: a digit's top 3 candidates, or a number with the whole number's confidence."""
-    if len(reading.digits) == 1:
-        digit = reading.digits[0]
-        return {str(d): float(digit.probabilities[d]) for d in digit.ranking[:3]}
+    if len(reading.read) < 2:
+        mark = (reading.read or reading.digits)[0]
+        return {readings.answer_name(d): float(mark.probabilities[d]) for d in mark.ranking[:3]}
     return {reading.number: reading.confidence}
 
 

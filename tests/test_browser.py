@@ -18,7 +18,7 @@ import pytest
 from conftest import ROOT
 from PIL import Image
 
-from digit_recognizer.styles import number_picture, phone_photo
+from digit_recognizer.styles import phone_photo
 
 CHROMIUM = "/usr/bin/chromium"
 # As root in a sandboxed machine with no internet: no sandbox, no GPU, no background connections.
@@ -122,6 +122,16 @@ ONE = [[(0.5, 0.05), (0.5, 0.95)]]
 SEVEN = [[(0.1, 0.05), (0.9, 0.05), (0.4, 0.95)]]
 
 
+def arc(centre_x, centre_y, radius, start, end, points=24):
+    """Points along a circle's arc; angles in turns, 0 = right, 0.25 = down."""
+    angles = np.linspace(start, end, points) * 2 * np.pi
+    return list(zip(centre_x + radius * np.cos(angles), centre_y + radius * np.sin(angles)))
+
+
+SMILEY = [arc(0.5, 0.5, 0.45, 0, 1), [(0.35, 0.35), (0.36, 0.37)], [(0.65, 0.35), (0.66, 0.37)],
+          arc(0.5, 0.5, 0.27, 0.1, 0.4, 10)]
+
+
 MESSAGE = "#message [data-testid=markdown]"  # the text alone: the block also holds a progress timer
 
 
@@ -167,6 +177,12 @@ def test_a_drawn_1_is_read_as_1(page):
 def test_a_drawn_7_is_read_as_7(page):
     draw(page, SEVEN)
     assert read_drawing(page) == "7"
+
+
+def test_a_drawn_smiley_is_not_a_digit(page):
+    draw(page, SMILEY)
+    assert read_drawing(page) == "not a digit"
+    assert message(page, "Your drawing:").startswith("Your drawing: not a digit")
 
 
 def test_an_uploaded_photo_is_read(page, capable_model, tmp_path):

@@ -25,6 +25,10 @@ def test_flags_override_the_recipe():
     assert (config.epochs, config.batch_size, config.validation_split) == (3, 64, 0.25)
 
 
+def test_the_network_learns_not_a_digit_unless_told_not_to():
+    assert TrainConfig().classes == 11 and TrainConfig(non_digits=0).classes == 10
+
+
 def test_total_epochs_counts_every_ensemble_member():
     assert TrainConfig(epochs=4, ensemble=3).total_epochs == 12
 
@@ -36,6 +40,7 @@ def test_total_epochs_counts_every_ensemble_member():
     ({"validation_split": 1.0}, "--validation-split must be between 0 and 1"),
     ({"reader_epochs": -1}, "--reader-epochs must be 0 (no number reader) or a positive number of epochs"),
     ({"reader_rows": 0}, "--reader-rows must be at least 1, got 0"),
+    ({"non_digits": -0.1}, "--non-digits must be 0 (digits only) or a positive share of the training digits"),
 ])
 def test_impossible_training_settings_are_refused(settings, message):
     with pytest.raises(ValueError) as refused:

@@ -16,7 +16,7 @@ def test_litert_and_keras_give_the_same_probabilities(trained_model, mnist_digit
     batch = data.to_model_input(images[:300].reshape(300, -1))
     fast = inference.load_predictor(trained_model, "litert").predict(batch, batch_size=128)
     keras_probabilities = inference.load_predictor(trained_model, "keras").predict(batch)
-    assert fast.shape == (300, 10)
+    assert fast.shape == (300, 11)  # the ten digits, then "not a digit"
     np.testing.assert_allclose(fast, keras_probabilities, atol=1e-4)
     # One image at a time too, as predict.py does for a single picture.
     np.testing.assert_allclose(inference.load_predictor(trained_model).predict(batch[:1]), fast[:1], atol=1e-6)

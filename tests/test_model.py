@@ -53,6 +53,9 @@ def test_each_architecture_outputs_probabilities(arch):
     probabilities = build_model(arch).predict(random_images(5), verbose=0)
     assert probabilities.shape == (5, 10)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+    with_not_a_digit = build_model(arch, classes=11).predict(random_images(5), verbose=0)
+    assert with_not_a_digit.shape == (5, 11)
+    np.testing.assert_allclose(with_not_a_digit.sum(axis=1), 1.0, rtol=1e-5)
 
 
 def test_augmentation_is_active_in_training_only():

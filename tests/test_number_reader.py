@@ -38,6 +38,25 @@ def test_training_rows_hold_the_digits_they_are_labelled_with(mnist_digits):
     np.testing.assert_array_equal(targets, same_targets)
 
 
+def test_rows_of_no_digit_are_the_non_digits_given_with_empty_targets(mnist_digits):
+    images, labels = mnist_digits
+    pixels = images.reshape(len(images), -1)
+    scribble = np.zeros((30, 90), np.float32)
+    scribble[10:20, 5:85] = 1.0
+    lengths = set()
+    for seed in range(40):
+        strips, targets = number_reader.training_strips(pixels, labels, 4, np.random.default_rng(seed),
+                                                        non_digit_inks=[scribble])
+        lengths.add(np.count_nonzero(targets[0]))
+        if not targets.any():
+            ink_rows = np.flatnonzero(strips[0, :, :, 0].max(axis=1) > 0.5)
+            assert len(ink_rows) < 14 and strips[0].max() == pytest.approx(1.0)  # the flat scribble, not a digit
+    assert 0 in lengths and lengths - {0}  # rows of no digit among rows of digits
+    for seed in range(40):  # without non-digits to show, every row holds digits
+        _, targets = number_reader.training_strips(pixels, labels, 4, np.random.default_rng(seed))
+        assert targets[:, 0].all()
+
+
 def logits_for(classes):
     """Logits whose likeliest class at each step is the one given (0 = blank)."""
     logits = np.full((len(classes), 11), -5.0, np.float32)

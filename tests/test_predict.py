@@ -12,7 +12,10 @@ from PIL import Image
 import predict
 from conftest import ROOT
 from digit_recognizer import data, imaging, inference
+from digit_recognizer.config import NOT_A_DIGIT, NUM_CLASSES
 from digit_recognizer.styles import number_picture
+
+ANSWER = r"(?:\d|not a digit)"  # what a candidate can be
 
 
 @pytest.fixture
@@ -41,12 +44,16 @@ def test_json_output_per_image(trained_model, digit_pictures, capsys):
     assert [r["file"] for r in results] == paths
     predictor = inference.load_predictor(trained_model, "keras")
     for result, path in zip(results, digit_pictures):
-        assert set(result) == {"file", "digit", "confidence", "probabilities", "unsure", "box"}
-        assert len(result["probabilities"]) == 10 and sum(result["probabilities"]) == pytest.approx(1, abs=1e-4)
-        assert result["digit"] == int(np.argmax(result["probabilities"]))
-        assert result["confidence"] == pytest.approx(max(result["probabilities"]), abs=1e-6)
+        assert set(result) == {"file", "digit", "confidence", "probabilities", "unsure", "not_a_digit",
+                               "not_a_digit_probability", "box"}
+        # The ten digits' probabilities and "not a digit"'s share one whole.
+        answers = [*result["probabilities"], result["not_a_digit_probability"]]
+        assert len(result["probabilities"]) == 10 and sum(answers) == pytest.approx(1, abs=1e-4)
         expected = predictor.predict(imaging.prepare(imaging.load_image(path)))[0]
-        np.testing.assert_allclose(result["probabilities"], expected, atol=1e-4)
+        np.testing.assert_allclose(answers, expected, atol=1e-4)
+        top = int(np.argmax(expected))
+        assert result["not_a_digit"] == (top == NOT_A_DIGIT) and result["digit"] == (None if top == NOT_A_DIGIT else top)
+        assert result["confidence"] == pytest.approx(expected.max(), abs=1e-4)
         assert result["unsure"] == (result["confidence"] < 0.7)
 
 
@@ -54,14 +61,15 @@ def test_human_output_names_digit_confidence_and_runner_up(trained_model, digit_
     path = next(iter(digit_pictures))
     exit_code, out, _ = run_predict(["--model", str(trained_model), "--min-confidence", "0", str(path)], capsys)
     assert exit_code == 0
-    assert re.fullmatch(rf"{re.escape(str(path))}: \d  \(\d+\.\d% sure; runner-up \d at \d+\.\d%\)\n", out)
+    assert re.fullmatch(rf"{re.escape(str(path))}: \d  \(\d+\.\d% sure; runner-up {ANSWER} at \d+\.\d%\)\n", out)
 
 
 def test_low_confidence_is_reported_as_unsure_with_candidates(trained_model, digit_pictures, capsys):
     path = next(iter(digit_pictures))
     exit_code, out, _ = run_predict(["--model", str(trained_model), "--min-confidence", "1", str(path)], capsys)
     assert exit_code == 0
-    assert re.fullmatch(rf"{re.escape(str(path))}: unsure - could be \d \(\d+%\), \d \(\d+%\), \d \(\d+%\)\n", out)
+    assert re.fullmatch(rf"{re.escape(str(path))}: unsure - could be {ANSWER} \(\d+%\), {ANSWER} \(\d+%\), {ANSWER} "
+                        rf"\(\d+%\)\n", out)
 
 
 def test_a_number_is_read_digit_by_digit(trained_model, mnist_digits, tmp_path, capsys):
@@ -76,7 +84,7 @@ def test_a_number_is_read_digit_by_digit(trained_model, mnist_digits, tmp_path, 
     assert len(boxes) == 3 and boxes == sorted(boxes) and all(left < right for left, _, right, _ in boxes)
     fields = np.stack([digit.pixels for digit in imaging.find_digits(imaging.load_image(path))])
     expected = inference.load_predictor(trained_model, "keras").predict(fields)
-    np.testing.assert_allclose([d["probabilities"] for d in result["digits"]], expected, atol=1e-4)
+    np.testing.assert_allclose([d["probabilities"] for d in result["digits"]], expected[:, :NUM_CLASSES], atol=1e-4)
     assert result["number"] == "".join(str(d) for d in expected.argmax(axis=1))
     assert result["confidence"] == pytest.approx(np.prod(expected.max(axis=1)), abs=1e-4)
 
@@ -135,8 +143,10 @@ def test_kaggle_submission(trained_model, train_frame, tmp_path, capsys):
     submission = pd.read_csv(output)
     assert submission["ImageId"].tolist() == list(range(1, 51))
     predictor = inference.load_predictor(trained_model, "keras")
-    expected = predictor.predict(data.to_model_input(data.load_unlabelled_csv(test_csv))).argmax(axis=1)
-    np.testing.assert_array_equal(submission["Label"], expected)
+    probabilities = predictor.predict(data.to_model_input(data.load_unlabelled_csv(test_csv)))
+    # Every row gets a digit, the likeliest one, even where "not a digit" is likelier still.
+    assert (probabilities.argmax(axis=1) == NOT_A_DIGIT).any()
+    np.testing.assert_array_equal(submission["Label"], probabilities[:, :NUM_CLASSES].argmax(axis=1))
 
 
 def test_kaggle_submission_rejects_a_bad_csv(trained_model, tmp_path, capsys):

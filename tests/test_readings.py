@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from digit_recognizer import imaging
-from digit_recognizer.config import READER_STRIDE, STRIP_WIDTH
+from digit_recognizer import imaging, number_reader
+from digit_recognizer.config import READER_STRIDE, STRIP_WIDTH, WIDE_NOT_A_DIGIT
 from digit_recognizer.errors import InputError, NoDigitFound
 from digit_recognizer.readings import DigitPrediction, Reading, read_pictures
 from digit_recognizer.styles import number_ink, number_picture
@@ -50,6 +50,58 @@ def test_one_digit_as_json():
     as_json = Reading("a.png", [DigitPrediction(probabilities(d3=0.75), 0.7, (1, 2, 3, 4))]).as_json()
     assert as_json["file"] == "a.png" and as_json["digit"] == 3 and as_json["confidence"] == 0.75
     assert as_json["unsure"] is False and as_json["box"] == [1, 2, 3, 4] and len(as_json["probabilities"]) == 10
+
+
+def with_not_a_digit(share, **digits):
+    """Eleven probabilities: "not a digit" at ``share``, the given digits' shares, the rest spread evenly."""
+    values = np.append(probabilities(**digits) * (1 - share), share).astype(np.float32)
+    return values
+
+
+def test_a_mark_that_is_surely_not_a_digit_is_said_so():
+    reading = Reading("dot.png", [DigitPrediction(with_not_a_digit(0.95, d0=0.8), 0.7, (1, 2, 3, 4))])
+    assert reading.not_a_digit and reading.number == ""
+    assert reading.describe() == "dot.png: not a digit  (95.0% sure; likeliest digit 0 at 4.0%)"
+    as_json = reading.as_json()
+    assert as_json["digit"] is None and as_json["not_a_digit"] is True and as_json["confidence"] == pytest.approx(0.95)
+    assert as_json["not_a_digit_probability"] == pytest.approx(0.95) and len(as_json["probabilities"]) == 10
+    assert as_json["box"] == [1, 2, 3, 4] and "left_out" not in as_json
+
+
+def test_an_unsure_mark_names_not_a_digit_among_its_candidates():
+    reading = Reading("smudge.png", [DigitPrediction(with_not_a_digit(0.5, d8=0.8, d3=0.1), 0.7)])
+    assert not reading.not_a_digit and reading.number == "?"
+    assert reading.describe() == "smudge.png: unsure - could be not a digit (50%), 8 (40%), 3 (5%)"
+    assert reading.as_json()["digit"] is None and reading.as_json()["unsure"] is True
+
+
+def test_a_digit_of_a_model_that_knows_non_digits_keeps_its_answer():
+    reading = Reading("seven.png", [DigitPrediction(with_not_a_digit(0.02, d7=0.9, d1=0.08), 0.7)])
+    assert reading.number == "7" and reading.as_json()["not_a_digit"] is False
+    assert reading.describe() == "seven.png: 7  (88.2% sure; runner-up 1 at 7.8%)"
+
+
+def test_marks_that_are_not_digits_are_left_out_of_a_number():
+    marks = [DigitPrediction(with_not_a_digit(0.0, d2=0.98, d7=0.011), 0.7, (0, 0, 10, 10)),
+             DigitPrediction(with_not_a_digit(0.9, d1=0.5), 0.7, (12, 0, 20, 10)),
+             DigitPrediction(with_not_a_digit(0.0, d5=0.8), 0.7, (22, 0, 30, 10))]
+    reading = Reading("year.png", marks)
+    assert reading.number == "25" and reading.confidence == pytest.approx(0.98 * 0.8)
+    assert reading.describe().endswith("5 80.0%) - 1 mark that is not a digit left out")
+    as_json = reading.as_json()
+    assert as_json["number"] == "25" and [d["box"] for d in as_json["digits"]] == [[0, 0, 10, 10], [22, 0, 30, 10]]
+    assert [d["box"] for d in as_json["left_out"]] == [[12, 0, 20, 10]]
+    lone = Reading("one.png", marks[:2])
+    assert lone.as_json()["digit"] == 2 and lone.describe() == (
+        "one.png: 2  (98.0% sure; runner-up 7 at 1.1%) - 1 mark that is not a digit left out")
+
+
+def test_a_picture_of_marks_none_a_digit_is_not_a_digit():
+    reading = Reading("doodles.png", [DigitPrediction(with_not_a_digit(0.9), 0.7), DigitPrediction(with_not_a_digit(0.8), 0.7)])
+    assert reading.not_a_digit and reading.left_out == []
+    assert reading.describe() == "doodles.png: not a digit - none of its 2 marks is a digit"
+    as_json = reading.as_json()
+    assert as_json["digit"] is None and as_json["not_a_digit"] is True and len(as_json["marks"]) == 2
 
 
 class CountingPredictor:
@@ -125,8 +177,45 @@ def test_a_wide_mark_is_read_by_the_number_reader_and_the_rest_by_the_digit_netw
     pair, one = read_pictures([("pair", touching), ("one", one_digit)], lambda: predictor, 0.7,
                               load_reader=lambda: reader)
     assert pair.number == "35" and reader.calls == 1
-    assert predictor.batches == [1] and one.number == "8"  # only the narrow digit went to the digit network
+    assert predictor.batches == [2] and one.number == "8"  # every mark read whole, in one batch
 
+
+class NotADigitPredictor:
+    """A digit network that finds every mark not a digit, ``share`` sure."""
+
+    def __init__(self, share):
+        self.share = share
+
+    def predict(self, fields):
+        return np.stack([with_not_a_digit(self.share, d8=0.9)] * len(fields))
+
+
+class ReaderInTwoMinds(TwoDigitReader):
+    """Reads a 3 then a 5 at every ink height but the first, where it sees the 3 alone."""
+
+    def predict(self, strips):
+        logits = super().predict(strips)
+        logits[0, 10, 6] = -5.0
+        return logits
+
+
+def test_a_wide_mark_surely_not_a_digit_needs_the_reader_unanimous(mnist_digits):
+    images, _ = mnist_digits
+    wave = np.zeros((60, 200), np.uint8)
+    columns = np.arange(10, 190)
+    for offset in range(-3, 4):  # a thick sine wave across the picture
+        wave[np.round(30 + 15 * np.sin(columns / 20)).astype(int) + offset, columns] = 255
+    picture = Image.fromarray(255 - wave)
+    assert number_reader.wide_marks(imaging.find_digits(picture)) == [True]
+    for share, said in [(WIDE_NOT_A_DIGIT, "wave: not a digit"), (WIDE_NOT_A_DIGIT - 0.01, "wave: 35")]:
+        reader = ReaderInTwoMinds()
+        reading, = read_pictures([("wave", picture)], lambda: NotADigitPredictor(share), 0.7,
+                                 load_reader=lambda: reader)
+        assert reader.calls == 1 and reading.describe().startswith(said)
+    reader = TwoDigitReader()  # of one mind, its digits stand even so
+    reading, = read_pictures([("wave", picture)], lambda: NotADigitPredictor(WIDE_NOT_A_DIGIT), 0.7,
+                             load_reader=lambda: reader)
+    assert reading.number == "35"
 
 def test_the_number_reader_is_not_loaded_for_narrow_marks(mnist_digits):
     images, _ = mnist_digits

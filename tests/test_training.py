@@ -13,7 +13,7 @@ import main
 import predict
 from digit_recognizer import artifacts, data, inference, training
 from digit_recognizer.config import RECIPES
-from digit_recognizer.calibration import temperature_scaled
+from digit_recognizer.calibration import TEMPERATURES, temperature_scaled
 from digit_recognizer.model import build_model, number_reader as reader_network
 from digit_recognizer.keras_runtime import keras
 
@@ -35,11 +35,14 @@ def test_training_run_saves_model_metadata_and_pictures(trained_model, train_fra
     assert metadata["config"]["epochs"] == 2 and metadata["config"]["seed"] == 42
     assert metadata["config"]["arch"] == "batchnorm" and metadata["config"]["validation_split"] == 0.1
     assert metadata["members"] == 1 and metadata["epochs_run"] == [2]
-    assert metadata["parameters"] == build_model("batchnorm").count_params()
+    assert metadata["parameters"] == build_model("batchnorm", classes=11).count_params()  # ten digits, not a digit
+    assert metadata["config"]["non_digits"] == 0.12 and metadata["not_a_digit"]["held_out_drawings"] == 5
+    assert 0 <= metadata["not_a_digit"]["caught"] <= 1 and 0 <= metadata["not_a_digit"]["digits_rejected"] <= 1
     assert metadata["best_epochs"][0] in (1, 2) and metadata["interrupted"] is False
     assert metadata["versions"]["keras"] == keras.__version__
     recorded = metadata["calibration"]
-    assert 0 < recorded["temperature"] < 20 and recorded["expected_calibration_error_before"] >= 0
+    assert TEMPERATURES[0] <= recorded["temperature"] <= TEMPERATURES[-1]  # one of the candidates
+    assert recorded["expected_calibration_error_before"] >= 0
 
 
 def test_the_number_reader_is_saved_beside_the_model_with_its_own_record(trained_model):
@@ -60,6 +63,14 @@ def test_reader_rows_are_the_same_for_the_same_seed(mnist_digits):
     for a, b in zip(first.batch(1, 0), second.batch(1, 0)):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(first.batch(0, 0)[1], first.batch(1, 0)[1])  # every epoch composes new rows
+
+
+def test_rows_of_non_digits_come_on_top_of_the_rows_of_digits(mnist_digits):
+    images, labels = mnist_digits
+    pixels = images.reshape(len(images), -1)
+    assert len(training.RowBatches(pixels, labels, 640, seed=1)) == 10  # 64 rows a batch
+    with_non_digits = training.RowBatches(pixels, labels, 640, seed=1, non_digit_inks=[np.ones((20, 60), np.float32)])
+    assert len(with_non_digits) == 12  # 640 / 0.85: the 15 % of rows that hold no digit come on top
 
 
 def test_saved_model_reloads_and_predicts_as_recorded(trained_model, train_frame):
@@ -142,7 +153,8 @@ def test_ensemble_is_saved_as_one_model_that_predict_py_uses(tmp_path, train_fra
     assert len(members) == 2
     capsys.readouterr()
     assert predict.run(predict.main, ["--model", str(model_path), "--json", str(ROOT / "my_digit.png")]) == 0
-    probabilities = json.loads(capsys.readouterr().out)["probabilities"]
+    answer = json.loads(capsys.readouterr().out)
+    probabilities = [*answer["probabilities"], answer["not_a_digit_probability"]]
     from digit_recognizer import imaging
 
     image = imaging.prepare(imaging.load_image(ROOT / "my_digit.png")).reshape(1, 28, 28, 1)

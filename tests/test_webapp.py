@@ -11,9 +11,10 @@ from PIL import Image
 
 import predict
 from conftest import ROOT
-from digit_recognizer import imaging, inference, webapp
+from digit_recognizer import imaging, inference, readings, webapp
 from digit_recognizer.config import AppConfig
 from digit_recognizer.errors import InputError
+from digit_recognizer.readings import DigitPrediction, Reading
 from digit_recognizer.styles import number_picture, phone_photo, transparent_drawing
 
 
@@ -39,7 +40,7 @@ def test_a_drawing_is_read_like_predict_py_reads_it(reader, trained_model, mnist
 
     expected = inference.load_predictor(trained_model).predict(imaging.prepare(drawing))[0]
     ranking = np.argsort(expected)[::-1][:3]
-    assert list(bars) == [str(d) for d in ranking]
+    assert list(bars) == [readings.answer_name(d) for d in ranking]
     assert np.allclose(list(bars.values()), expected[ranking], atol=1e-5)
     drawing.save(tmp_path / "drawing.png")  # lossless: predict.py reads the very same pixels
     assert predict.main(["--model", str(trained_model), str(tmp_path / "drawing.png")]) == 0
@@ -47,6 +48,17 @@ def test_a_drawing_is_read_like_predict_py_reads_it(reader, trained_model, mnist
     assert shown(seen).size == (28 * webapp.FIELD_ZOOM, 28 * webapp.FIELD_ZOOM)
     field = np.asarray(shown(seen).resize((28, 28), Image.Resampling.NEAREST), np.float32) / 255
     assert np.abs(field - imaging.prepare(drawing)).max() < 1 / 255 + 1e-6
+
+
+def test_the_page_says_not_a_digit_as_predict_py_does():
+    dot = Reading("Your drawing", [DigitPrediction(np.array([0.05, 0.03] + [0.004] * 8 + [0.888], np.float32), 0.7)])
+    assert webapp.sentence(dot) == "Your drawing: not a digit  (88.8% sure; likeliest digit 0 at 5.0%)"
+    assert webapp.bars(dot) == pytest.approx({"not a digit": 0.888, "0": 0.05, "1": 0.03})
+    two = np.eye(11, dtype=np.float32)[2]
+    year = Reading("Your drawing", [DigitPrediction(two, 0.7), DigitPrediction(np.eye(11, dtype=np.float32)[10], 0.7),
+                                    DigitPrediction(two, 0.7)])
+    assert webapp.bars(year) == {"22": 1.0}
+    assert webapp.sentence(year).splitlines()[-1] == "1 mark that is not a digit left out"
 
 
 def test_a_drawn_number_is_read_digit_by_digit(reader, mnist_digits):
@@ -59,7 +71,9 @@ def test_a_drawn_number_is_read_digit_by_digit(reader, mnist_digits):
     assert headline == f"Your drawing: **{number}** ({confidence:.1%} sure as a whole)" and blank == ""
     assert len(places) == 3
     for place, (line, read) in enumerate(zip(places, number), 1):  # each digit with its own candidates
-        best = re.fullmatch(rf"{place}\. (\*\*\?\*\* unsure: |\*\*(\d)\*\* - )(\d) (\d+)% · \d \d+% · \d \d+%", line)
+        answer = r"(?:\d|not a digit)"  # a candidate: a digit, or that the mark is none
+        best = re.fullmatch(rf"{place}\. (\*\*\?\*\* unsure: |\*\*(\d)\*\* - )({answer}) (\d+)% · {answer} \d+% · "
+                            rf"{answer} \d+%", line)
         assert best, line
         assert best.group(3) == (best.group(2) or best.group(3)) and (read == "?") == best.group(1).startswith("**?**")
         assert confidence <= int(best.group(4)) / 100 + 0.005  # the whole number is no surer than any digit
