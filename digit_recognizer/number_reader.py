@@ -13,7 +13,7 @@ from collections import Counter
 import numpy as np
 from PIL import Image
 
-from .config import IMAGE_SIZE, NUM_CLASSES, READER_STRIDE, STRIP_INK, STRIP_WIDTH
+from .config import IMAGE_SIZE, READER_STRIDE, STRIP_INK, STRIP_WIDTH
 from .imaging import digit_from_ink
 
 # Which marks may hold several digits: wider than tall...
@@ -89,21 +89,6 @@ def training_strips(pixels, labels, count, rng, width=None, non_digit_inks=()):
     targets = np.zeros((count, MAX_DIGITS), np.int32)
     targets[:, :length] = labels[chosen] + 1
     return strips, targets
-
-
-def squashed_rows(pixels, labels, count, rng):
-    """``count`` rows of 2..MAX_DIGITS training digits, mostly touching, as the digit network sees
-    a wide mark whole (one 28x28 field), with targets that share the row's digits equally:
-    (uint8 (count, 28, 28), float32 (count, NUM_CLASSES)). They teach it that a row of digits,
-    squashed, is made of digits, where a scribble is not (see readings.py)."""
-    fields = np.zeros((count, IMAGE_SIZE, IMAGE_SIZE), np.uint8)
-    targets = np.zeros((count, NUM_CLASSES), np.float32)
-    for index in range(count):
-        chosen = rng.integers(0, len(labels), int(rng.integers(2, MAX_DIGITS + 1)))
-        row = _composed_row(pixels[chosen].reshape(-1, IMAGE_SIZE, IMAGE_SIZE), rng)
-        fields[index] = np.round(digit_from_ink(row, 0, 0, 1.0).pixels * 255)
-        np.add.at(targets[index], labels[chosen], 1.0 / len(chosen))
-    return fields, targets
 
 
 def _resized(ink, rng):

@@ -98,13 +98,18 @@ class Reading:
         return not self.read
 
     @property
+    def answered(self):
+        """The marks the answer is about: those read, or when none is a digit, all of them."""
+        return self.read or self.digits
+
+    @property
     def number(self):
         return "".join("?" if d.unsure or d.not_a_digit else str(d.digit) for d in self.read)
 
     @property
     def confidence(self):
         """How sure the whole reading is: every digit right at once (the product of their confidences)."""
-        return float(np.prod([d.confidence for d in self.read or self.digits]))
+        return float(np.prod([d.confidence for d in self.answered]))
 
     @property
     def fields(self):
@@ -112,7 +117,7 @@ class Reading:
         return np.hstack([d.field for d in self.digits])
 
     def as_json(self):
-        shown = self.read or self.digits
+        shown = self.answered
         if len(shown) == 1:
             answer = {"file": self.file, **shown[0].as_json()}
         elif self.not_a_digit:
@@ -144,7 +149,7 @@ class Reading:
                 f"unsure: {d.candidates()}" if d.unsure else f"{d.digit} {d.confidence:.1%}" for d in self.read
             )
             return f"{self.file}: {self.number}  ({self.confidence:.1%} sure as a whole; {details})"
-        mark = (self.read or self.digits)[0]
+        mark = self.answered[0]
         if mark.unsure:
             return f"{self.file}: unsure - could be {mark.candidates()}"
         if mark.not_a_digit:
@@ -199,7 +204,7 @@ def _wide(marks, separate):
     return number_reader.wide_marks(marks) if separate else [False] * len(marks)
 
 
-def _surely_not_a_digit(probabilities):
+def _whole_surely_not_a_digit(probabilities):
     return len(probabilities) > NOT_A_DIGIT and probabilities[NOT_A_DIGIT] >= WIDE_NOT_A_DIGIT
 
 
@@ -207,7 +212,7 @@ def _pieces(marks, reader):
     """(Digit, probabilities) left to right: the reader's digits of a wide mark it reads as several,
     else the mark read whole."""
     for mark, whole, wide in marks:
-        pieces = number_reader.read_mark(mark, reader, unanimous=_surely_not_a_digit(whole)) \
+        pieces = number_reader.read_mark(mark, reader, unanimous=_whole_surely_not_a_digit(whole)) \
             if reader is not None and wide else None
         yield from pieces or [(mark, whole)]
 

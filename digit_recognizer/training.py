@@ -266,9 +266,6 @@ def reader_metadata(config, trained):
 
 
 def one_hot(labels, classes=NUM_CLASSES):
-    """Class labels (N,) as one-hot targets; targets that are already (N, classes) shares pass as they are."""
-    if labels.ndim == 2:
-        return labels.astype(np.float32)
     return keras.utils.to_categorical(labels, classes).astype(np.float32)
 
 

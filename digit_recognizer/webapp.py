@@ -223,7 +223,7 @@ def sentence(reading):
 def bars(reading):
     """Gradio Label data: a digit's top 3 candidates, or a number with the whole number's confidence."""
     if len(reading.read) < 2:
-        mark = (reading.read or reading.digits)[0]
+        mark = reading.answered[0]
         return {readings.answer_name(d): float(mark.probabilities[d]) for d in mark.ranking[:3]}
     return {reading.number: reading.confidence}
 
