@@ -188,8 +188,8 @@ def read_mark(mark, reader, unanimous=False):
     pieces = []
     for (start, end), (_, probabilities) in zip(zip(edges, edges[1:]), digits):
         ink = mark.ink[:, start:end]
-        rows = np.flatnonzero(ink.max(axis=1) > 0.5)
-        if end <= start or len(rows) == 0:
+        rows = np.flatnonzero(ink.max(axis=1) > 0.5) if end > start else []
+        if len(rows) == 0:
             return None  # the reader placed two digits where there is no ink between: not to be trusted
         piece = digit_from_ink(ink[rows[0] : rows[-1] + 1], left + start, top + rows[0], mark.scale)
         pieces.append((piece, probabilities))

@@ -119,6 +119,14 @@ def test_a_mark_the_reader_sees_as_one_digit_is_left_to_the_digit_network(mnist_
     assert number_reader.read_mark(mark, StandInReader([0, 0, 4, 4, 0, 0])) is None
 
 
+def test_digits_read_past_the_end_of_the_ink_are_not_trusted(mnist_digits):
+    images, _ = mnist_digits
+    mark = mark_of(number_ink(images[:2], np.random.default_rng(0), touching=(0, 0)))
+    classes = [0] * (STRIP_WIDTH // READER_STRIDE)
+    classes[-3], classes[-1] = 5, 8  # both in the strip's empty right margin: no ink for either
+    assert number_reader.read_mark(mark, StandInReader(classes)) is None
+
+
 def test_only_marks_that_may_hold_several_digits_are_wide(mnist_digits):
     images, _ = mnist_digits
     digit = mark_of(images[0].astype(np.float32) / 255)
