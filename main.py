@@ -35,8 +35,17 @@ def main(argv=None):
     taught_pixels, taught_labels = non_digits.mixed_in(train_pixels, train_labels, config.non_digits, config.seed)
     held_out_drawings, _ = non_digits.fields(round(config.non_digits * len(val_labels)), config.seed + 1)
     # TensorFlow takes seconds to load: only now that the flags and the data are known to be good.
-    from digit_recognizer import calibration, evaluation, plots, training
+    from digit_recognizer import calibration, distribution, evaluation, plots, training
 
+    strategy = distribution.strategy_named(config.distribute)
+    worker, workers = distribution.worker(strategy)
+    if config.distribute != "none":
+        print(f"{distribution.ENGINES[config.distribute]}: {strategy.num_replicas_in_sync} replicas train in step, each on "
+              f"its share of every batch of {config.batch_size or config.recipe.batch_size}"
+              + (f"; this is worker {worker} of {workers}" if workers > 1 else ""))
+    if worker:
+        print(f"Worker {worker} trains with the others and saves nothing: worker 0, the chief, saves the model "
+              "and its pictures")
     train_images, val_images = data.to_model_input(taught_pixels), data.to_model_input(val_pixels)
     del taught_pixels
     print(f"{len(train_labels)} training digits" + (f" and {len(taught_labels) - len(train_labels)} drawings of "
@@ -46,7 +55,7 @@ def main(argv=None):
     print(f"Expected training time on a 2-core CPU: about "
           f"{training.format_duration(training.expected_seconds(config, len(taught_labels)))}")
     try:
-        trained = training.train_models(config, train_images, taught_labels, val_images, val_labels)
+        trained = training.train_models(config, strategy, train_images, taught_labels, val_images, val_labels)
     except training.TrainingInterrupted as stop:
         print(f"\n{stop}; {config.model} is untouched", file=sys.stderr)
         return 130
@@ -77,11 +86,15 @@ def main(argv=None):
         metadata["not_a_digit"] = {"held_out_drawings": len(drawn), "caught": round(caught, 6),
                                    "digits_rejected": round(result.rejected, 6)}
 
-    # Save
-    saved = artifacts.save(trained.model, config.model, metadata)
-    print("Saved " + ", ".join(map(str, saved)))
+    # Save (the chief alone, when several workers train together)
+    chief = worker == 0
+    if chief:
+        saved = artifacts.save(trained.model, config.model, metadata)
+        print("Saved " + ", ".join(map(str, saved)))
     if config.reader_epochs and not trained.interrupted:
-        save_number_reader(config, train_pixels, train_labels, val_pixels, val_labels)
+        save_number_reader(config, strategy, chief, train_pixels, train_labels, val_pixels, val_labels)
+    if not chief:
+        return 0
 
     history_figure = plots.history_figure(trained.histories[0])  # the first member's, for ensembles
     saved = [
@@ -97,17 +110,20 @@ def main(argv=None):
     return 0
 
 
-def save_number_reader(config, train_pixels, train_labels, val_pixels, val_labels):
-    """Train the reader of touching digits on rows of the same training digits, and save it beside the model."""
+def save_number_reader(config, strategy, chief, train_pixels, train_labels, val_pixels, val_labels):
+    """Train the reader of touching digits on rows of the same training digits, and save it beside
+    the model (the chief)."""
     from digit_recognizer import artifacts, training
 
     print(f"\nNumber reader (touching digits): {config.reader_epochs} x {config.reader_rows} rows of the training digits")
-    reader = training.train_number_reader(config, train_pixels, train_labels, val_pixels, val_labels)
+    reader = training.train_number_reader(config, strategy, train_pixels, train_labels, val_pixels, val_labels)
     if reader is None:
         print("Interrupted before its first epoch ended: no number reader saved", file=sys.stderr)
         return
     print(f"Number reader trained in {training.format_duration(reader.seconds)}; it reads "
           f"{reader.exact:.2%} of validation rows of 1-6 digits exactly")
+    if not chief:
+        return
     saved = artifacts.save(reader.model, artifacts.reader_path(config.model), training.reader_metadata(config, reader))
     print("Saved " + ", ".join(map(str, saved)))
 

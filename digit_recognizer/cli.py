@@ -3,7 +3,7 @@ import argparse
 import dataclasses
 import sys
 
-from .errors import InputError
+from .errors import InputError, RunStopped
 
 
 def build_parser(config_class, description, **defaults):
@@ -50,6 +50,9 @@ def run(main, argv=None):
             raise
         print(f"error: {error.filename}: {(error.strerror or str(error)).lower()}", file=sys.stderr)
         return 2
+    except RunStopped as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130

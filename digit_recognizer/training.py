@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from . import model as models
-from . import non_digits, number_reader
+from . import distribution, non_digits, number_reader
 from .config import (IMAGE_SIZE, NUM_CLASSES, READER_BATCH_SIZE, READER_LEARNING_RATE, READER_NON_DIGITS,
                      READER_SECONDS_PER_10K_ROWS, READER_VALIDATION_ROWS)
 from .keras_runtime import keras, tf
@@ -69,15 +69,6 @@ def seed_everything(seed):
     keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow generators
 
 
-def distribution_strategy(name):
-    """TensorFlow's own engines: all local GPUs (or the CPU alone), or the workers named in TF_CONFIG."""
-    if name == "mirrored":
-        return tf.distribute.MirroredStrategy()
-    if name == "multiworker":
-        return tf.distribute.MultiWorkerMirroredStrategy()
-    return tf.distribute.get_strategy()  # the default: no distribution
-
-
 def expected_seconds(config, train_rows):
     """The whole run's: the digit network's epochs, then the number reader's (its rows of
     non-digits on top of its rows of digits, when the digit network learns non-digits too)."""
@@ -86,12 +77,13 @@ def expected_seconds(config, train_rows):
     return config.recipe.seconds_per_10k_images * train_rows / 10_000 * config.total_epochs + reader
 
 
-def train_models(config, train_images, train_labels, val_images, val_labels):
-    """Train ``config.ensemble`` models (seeds seed, seed+1, ...) and return them as one model."""
-    strategy = distribution_strategy(config.distribute)
+def train_models(config, strategy, train_images, train_labels, val_images, val_labels):
+    """Train ``config.ensemble`` models (seeds seed, seed+1, ...) under the tf.distribute strategy
+    and return them as one model."""
     steps_per_epoch = math.ceil(len(train_labels) / config.batch_size)
     result = TrainedModel(model=None)
     members = []
+    alone = distribution.alone(strategy)
     started = time.perf_counter()
     for index in range(config.ensemble):
         if config.ensemble > 1:
@@ -105,10 +97,11 @@ def train_models(config, train_images, train_labels, val_images, val_labels):
         # Only the first member estimates, and for all members: the pace is the same for each.
         estimate = [TimeEstimate(config.total_epochs)] if index == 0 else []
         try:
-            history, best_epoch, interrupted = train(
-                network, train_images, train_labels, val_images, val_labels,
-                config.epochs, config.batch_size, config.recipe.early_stop_patience, estimate,
-            )
+            with distribution.stopping_together(strategy):
+                history, best_epoch, interrupted = train(
+                    network, train_images, train_labels, val_images, val_labels,
+                    config.epochs, config.batch_size, config.recipe.early_stop_patience, estimate, alone,
+                )
         except TrainingInterrupted:
             if not members:
                 raise
@@ -141,8 +134,11 @@ def learning_rate_schedule(recipe, total_steps):
 
 
 def train(network, train_images, train_labels, val_images, val_labels, epochs, batch_size, patience=None,
-          extra_callbacks=()):
-    """Fit one model and restore its best epoch. Returns (history dict, best epoch, interrupted?)."""
+          extra_callbacks=(), alone=True):
+    """Fit one model and restore its best epoch. Returns (history dict, best epoch, interrupted?).
+
+    Ctrl-C keeps the best epoch so far; not when this is one of several workers in step (``alone``
+    False), which cannot go on without it: then Ctrl-C stops the run."""
     classes = network.output_shape[-1]
     history = keras.callbacks.History()
     best = KeepBestWeights()
@@ -160,7 +156,7 @@ def train(network, train_images, train_labels, val_images, val_labels, epochs, b
             callbacks=callbacks,
             verbose=1 if sys.stdout.isatty() else 2,  # a progress bar only where it can redraw
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt if alone else ():  # else it stops the run
         interrupted = True
         if best.best_weights is None:
             raise TrainingInterrupted("interrupted before the first epoch finished; nothing was saved") from None
@@ -211,7 +207,7 @@ class TrainedReader:
     seconds: float
 
 
-def train_number_reader(config, train_pixels, train_labels, val_pixels, val_labels):
+def train_number_reader(config, strategy, train_pixels, train_labels, val_pixels, val_labels):
     """Train the number reader for ``config.reader_epochs`` on rows of the training digits, and
     measure it on rows of the validation digits. None when Ctrl-C came before its first epoch.
 
@@ -221,17 +217,20 @@ def train_number_reader(config, train_pixels, train_labels, val_pixels, val_labe
     # One drawing per 13 rows of an epoch, at most READER_NON_DIGITS: each is resized afresh every time.
     inks = non_digits.wide_inks(min(READER_NON_DIGITS, config.reader_rows // 13), config.seed) if config.non_digits else ()
     rows = RowBatches(train_pixels, train_labels, config.reader_rows, config.seed, inks)
-    reader = models.number_reader()
-    schedule = keras.optimizers.schedules.CosineDecay(READER_LEARNING_RATE, len(rows) * config.reader_epochs,
-                                                      alpha=0.01)
-    reader.compile(optimizer=keras.optimizers.Adam(schedule), loss=keras.losses.CTC())
+    with strategy.scope():
+        reader = models.number_reader()
+        schedule = keras.optimizers.schedules.CosineDecay(READER_LEARNING_RATE, len(rows) * config.reader_epochs,
+                                                          alpha=0.01)
+        reader.compile(optimizer=keras.optimizers.Adam(schedule), loss=keras.losses.CTC())
     history = keras.callbacks.History()
     started = time.perf_counter()
     interrupted = False
+    alone = distribution.alone(strategy)
     try:
-        reader.fit(rows.dataset(), epochs=config.reader_epochs, steps_per_epoch=len(rows), shuffle=False,
-                   callbacks=[history, TimeEstimate(config.reader_epochs)], verbose=1 if sys.stdout.isatty() else 2)
-    except KeyboardInterrupt:
+        with distribution.stopping_together(strategy):
+            reader.fit(rows.dataset(), epochs=config.reader_epochs, steps_per_epoch=len(rows), shuffle=False,
+                       callbacks=[history, TimeEstimate(config.reader_epochs)], verbose=1 if sys.stdout.isatty() else 2)
+    except KeyboardInterrupt if alone else ():  # one of several workers cannot stop alone and go on
         interrupted = True
         if not history.history.get("loss"):
             return None

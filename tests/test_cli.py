@@ -6,7 +6,7 @@ import pytest
 
 from digit_recognizer import cli
 from digit_recognizer.config import PredictConfig, TrainConfig
-from digit_recognizer.errors import InputError, NoDigitFound
+from digit_recognizer.errors import InputError, NoDigitFound, RunStopped
 
 
 def test_every_config_field_is_a_flag_with_its_default_in_the_help():
@@ -43,6 +43,14 @@ def test_user_errors_are_one_line_and_exit_code_2(error, capsys):
 
     assert cli.run(main) == 2
     assert capsys.readouterr() == ("", f"error: {error}\n")
+
+
+def test_a_run_that_cannot_go_on_is_one_line_and_exit_code_1(capsys):
+    def main(argv):
+        raise RunStopped("training stopped: another worker stopped or cannot be reached")
+
+    assert cli.run(main) == 1
+    assert capsys.readouterr() == ("", "error: training stopped: another worker stopped or cannot be reached\n")
 
 
 def test_ctrl_c_is_exit_code_130_without_a_traceback(capsys):

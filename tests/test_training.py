@@ -172,17 +172,6 @@ def test_time_estimate_is_for_every_epoch_of_the_run(capsys, monkeypatch):
     assert capsys.readouterr().out == "First epoch took 20 s: about 15.0 min for the whole run\n"
 
 
-def test_mirrored_strategy_trains_a_step_on_cpu(mnist_digits):
-    images, labels = tiny_problem(mnist_digits, rows=32)
-    strategy = training.distribution_strategy("mirrored")
-    assert type(strategy).__name__ == "MirroredStrategy" and strategy.num_replicas_in_sync >= 1
-    with strategy.scope():
-        model = compiled()
-    before = [w.copy() for w in model.get_weights()]
-    model.fit(images, training.one_hot(labels), batch_size=32, epochs=1, verbose=0)
-    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
-
-
 def test_main_py_rejects_a_bad_csv_with_one_line_and_exit_2(write_csv, train_frame):
     frame = train_frame.copy()
     frame.loc[0, "label"] = 10
