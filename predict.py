@@ -4,6 +4,7 @@
     python predict.py seven.jpg scans/       # files and whole folders
     python predict.py year.png               # several digits side by side are read as a number
     python predict.py --csv test.csv         # a Kaggle submission file
+    python predict.py seven.png --teach 7    # keep it as one of your digits, for main.py --finetune
 """
 import functools
 import json
@@ -23,6 +24,8 @@ def main(argv=None):
 
     if config.csv:
         return kaggle_submission(config)
+    if config.list or config.export:
+        return my_digits_report(config)
 
     if config.save_preview:  # before the work, not after it
         if config.save_preview.suffix.lower() != ".png":
@@ -41,9 +44,44 @@ def main(argv=None):
             print(f"{path}: {outcome}", file=sys.stderr)
         else:
             print(f"error: {outcome}", file=sys.stderr)
+    if config.teach is not None:
+        teach(read, config)
     if read and (config.show or config.save_preview):
         preview(read, config)
     return 0 if len(read) == len(outcomes) else 1
+
+
+def teach(read, config):
+    """Keep the 28x28s the model saw in each picture read, labelled as --teach says, as your digits."""
+    from digit_recognizer import artifacts
+    from digit_recognizer.my_digits import MyDigits
+
+    labels = [int(digit) for digit in config.teach]
+    for reading in read:  # every picture checked before any is kept
+        if len(reading.answered) != len(labels):
+            found = len(reading.answered)
+            raise InputError(f"{reading.file}: {found} digit{'s were' if found > 1 else ' was'} read but --teach "
+                             f"{config.teach} names {len(labels)}; nothing was saved")
+    store = MyDigits(config.my_digits_path)
+    model = artifacts.recorded_fingerprint(config.model)
+    for reading in read:
+        total = store.add([mark.field for mark in reading.answered], labels, "cli", file=reading.file, model=model)
+        print(f"Saved {reading.file} as {'a ' * (len(labels) == 1)}{config.teach} ({total} of your digits, "
+              f"in {store.path})", file=sys.stderr if config.json else sys.stdout)
+
+
+def my_digits_report(config):
+    """--list: how many of your digits of each label are stored; --export: them all as a CSV."""
+    from digit_recognizer.my_digits import MyDigits
+
+    store = MyDigits(config.my_digits_path)
+    if config.export:
+        print(f"Wrote {store.export(config.export)} of your digits to {config.export}")
+    if config.list:
+        counts = store.counts()
+        print(f"{store.path}: {sum(counts.values())} of your digits; "
+              + ", ".join(f"{label}: {count}" for label, count in counts.items()))
+    return 0
 
 
 def preview(read, config):

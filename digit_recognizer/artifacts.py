@@ -47,6 +47,14 @@ def fingerprint(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def recorded_fingerprint(model_path):
+    """The .keras file's fingerprint as its metadata records it, or None without metadata."""
+    try:
+        return read_metadata(model_path).get("fingerprints", {}).get("keras")
+    except (OSError, ValueError):
+        return None
+
+
 def read_metadata(model_path):
     """The JSON main.py wrote beside the model (the run's settings, figures and fingerprints)."""
     return json.loads(metadata_path(model_path).read_text())

@@ -138,16 +138,29 @@ class TrainConfig:
         return self.epochs * self.ensemble
 
 
+MY_DIGITS_HELP = "SQLite database of your own digits, the corrections you taught (default: my_digits.sqlite beside the model)"
+
+
+def my_digits_path(chosen, model):
+    """The database of your digits: the one chosen, else my_digits.sqlite beside the model."""
+    return chosen or model.parent / "my_digits.sqlite"
+
+
 @dataclass
 class ReadingConfig:
-    """What predict.py and the app share: the model, and how a picture is read."""
+    """What predict.py and the app share: the model, how a picture is read, where your digits are kept."""
 
     model: Path = option(MODEL_PATH, "trained model to use")
+    my_digits: Path = option(None, MY_DIGITS_HELP)
     min_confidence: float = option(0.7, "below this confidence a digit is reported as unsure, with its candidates "
                                    "(confidences are calibrated: 0.9 sure is right about 90%% of the time)")
     single: bool = option(False, "read each picture as one digit, even when it holds several separate marks")
     engine: str = option("auto", "auto: the fast LiteRT copy when it matches the model, else Keras",
                          choices=ENGINES)
+
+    @property
+    def my_digits_path(self):
+        return my_digits_path(self.my_digits, self.model)
 
 
 @dataclass
@@ -159,8 +172,14 @@ class PredictConfig(ReadingConfig):
     csv: Path = option(None, "predict a Kaggle-format test CSV (pixel0..pixel783) instead of images")
     output: Path = option(Path("submission.csv"), "with --csv: where to write ImageId,Label")
     batch_size: int = option(PREDICT_BATCH_SIZE, "prediction batch size")
+    teach: str = option(None, "what was really written, to keep with the 28x28s the model saw as your digits: "
+                        "a digit (7), or a number's digits left to right (2026); main.py --finetune learns from them")
+    list: bool = option(False, "show how many of your digits of each label are stored, and stop")
+    export: Path = option(None, "write your stored digits to this CSV in train.csv's format, and stop")
 
     def __post_init__(self):
+        if self.teach is not None and not (self.teach.isascii() and self.teach.isdigit()):
+            raise ValueError(f"--teach takes the digits really written, such as 7 or 2026, not {self.teach!r}")
         # argparse hands a positional's default over as it is, and what was typed as strings.
         self.images = [Path(image) for image in ([self.images] if isinstance(self.images, (str, Path)) else self.images)]
         _require_positive(batch_size=self.batch_size)

@@ -1,6 +1,7 @@
 """predict.py end to end: images, folders, JSON, Kaggle submissions and every bad input."""
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 
@@ -167,3 +168,69 @@ def test_predict_py_as_a_command(trained_model, digit_pictures):
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert json.loads(result.stdout)["file"] == str(path)
+
+
+def test_teach_keeps_what_the_model_saw_with_the_label_and_counts(trained_model, digit_pictures, tmp_path, capsys):
+    from digit_recognizer import artifacts
+    from digit_recognizer.my_digits import MyDigits
+
+    store = tmp_path / "mine.sqlite"
+    first, second, third = digit_pictures
+    exit_code, out, _ = run_predict(["--model", str(trained_model), "--my-digits", str(store), str(first),
+                                     "--teach", "7"], capsys)
+    assert exit_code == 0 and out.splitlines()[-1] == f"Saved {first} as a 7 (1 of your digits, in {store})"
+    exit_code, out, _ = run_predict(["--model", str(trained_model), "--my-digits", str(store), str(second), str(third),
+                                     "--teach", "3"], capsys)
+    assert exit_code == 0 and out.splitlines()[-1] == f"Saved {third} as a 3 (3 of your digits, in {store})"
+    pixels, labels = MyDigits(store).digits()
+    assert labels.tolist() == [7, 3, 3]
+    seen = imaging.prepare(imaging.load_image(first))
+    assert np.abs(pixels[0].reshape(28, 28) / 255 - seen).max() <= 0.5 / 255 + 1e-6
+    assert sqlite3.connect(store).execute("SELECT source, file, model FROM digits WHERE id = 1").fetchone() == (
+        "cli", str(first), artifacts.read_metadata(trained_model)["fingerprints"]["keras"])
+
+
+def test_teaching_a_number_labels_its_digits_left_to_right(trained_model, mnist_digits, tmp_path, capsys):
+    from digit_recognizer.my_digits import MyDigits
+
+    images, _ = mnist_digits
+    path = tmp_path / "number.png"
+    number_picture(images[:3]).save(path)
+    store = tmp_path / "mine.sqlite"
+    exit_code, out, _ = run_predict(["--model", str(trained_model), "--my-digits", str(store), str(path),
+                                     "--teach", "2026"], capsys)
+    assert exit_code == 2 and not store.exists()
+    exit_code, out, _ = run_predict(["--model", str(trained_model), "--my-digits", str(store), str(path),
+                                     "--teach", "202"], capsys)
+    assert exit_code == 0 and f"Saved {path} as 202 (3 of your digits" in out
+    assert MyDigits(store).digits()[1].tolist() == [2, 0, 2]
+
+
+def test_a_label_count_that_does_not_match_is_one_line_and_nothing_is_kept(trained_model, digit_pictures, tmp_path,
+                                                                             capsys):
+    store = tmp_path / "mine.sqlite"
+    path = next(iter(digit_pictures))
+    exit_code, _, err = run_predict(["--model", str(trained_model), "--my-digits", str(store), str(path),
+                                     "--teach", "12"], capsys)
+    assert exit_code == 2
+    assert err == f"error: {path}: 1 digit was read but --teach 12 names 2; nothing was saved\n"
+    assert not store.exists()
+
+
+def test_list_and_export_show_your_digits(trained_model, digit_pictures, tmp_path, capsys):
+    store = tmp_path / "mine.sqlite"
+    run_predict(["--model", str(trained_model), "--my-digits", str(store), *map(str, digit_pictures), "--teach", "4"],
+                capsys)
+    exit_code, out, _ = run_predict(["--my-digits", str(store), "--list", "--export", str(tmp_path / "mine.csv")], capsys)
+    assert exit_code == 0
+    assert out.splitlines() == [f"Wrote 3 of your digits to {tmp_path / 'mine.csv'}",
+                                f"{store}: 3 of your digits; 0: 0, 1: 0, 2: 0, 3: 0, 4: 3, 5: 0, 6: 0, 7: 0, 8: 0, 9: 0"]
+    assert data.load_labelled_csv(tmp_path / "mine.csv")[1].tolist() == [4, 4, 4]
+
+
+def test_teach_takes_digits_only(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        predict.main(["--teach", "7a"])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith("--teach takes the digits really written, such as 7 or "
+                                                             "2026, not '7a'")
