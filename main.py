@@ -2,17 +2,23 @@
 
     python main.py                       # the shipped train.csv, default settings
     python main.py --epochs 3 --no-show  # see --help for every setting
+    python main.py --finetune            # the saved model learns the digits you taught (predict.py --teach)
 """
 import sys
 
+import numpy as np
+
 from digit_recognizer.cli import parse_config, run
-from digit_recognizer.config import PREDICT_BATCH_SIZE, ReadingConfig, TrainConfig
+from digit_recognizer.config import (FINETUNE_EPOCHS, FINETUNE_MAX_DROP, FINETUNE_REPLAY_ROWS, FINETUNE_ROWS_PER_EPOCH,
+                                     PREDICT_BATCH_SIZE, RECIPES, ReadingConfig, TrainConfig)
 
 PICTURES = ("training_history", "confusion_matrix", "misclassified", "reliability")  # saved beside the model
 
 
 def main(argv=None):
     config = parse_config(TrainConfig, __doc__.splitlines()[0], argv)
+    if config.finetune:
+        return fine_tune(config)
     from digit_recognizer import artifacts, data, non_digits
 
     pictures = {name: config.model.parent / f"{name}.png" for name in PICTURES}
@@ -30,6 +36,12 @@ def main(argv=None):
         pixels, labels, config.validation_split, config.seed, source
     )
     del pixels, labels  # the split holds its own copies
+    if config.my_digits:  # yours learnt beside train.csv's; the validation digits stay train.csv's alone
+        from digit_recognizer.my_digits import MyDigits
+
+        yours, your_labels = MyDigits(config.my_digits).digits()
+        print(f"{len(your_labels)} of your digits from {config.my_digits} join the training digits")
+        train_pixels, train_labels = np.concatenate([train_pixels, yours]), np.concatenate([train_labels, your_labels])
     # Drawings of things that are not digits, for the extra class "not a digit"; and held-out ones
     # (another seed) to measure it on.
     taught_pixels, taught_labels = non_digits.mixed_in(train_pixels, train_labels, config.non_digits, config.seed)
@@ -107,6 +119,48 @@ def main(argv=None):
     print("Saved " + ", ".join(map(str, saved)))
     if config.show and plots.display_available():
         plots.show()
+    return 0
+
+
+def fine_tune(config):
+    """--finetune: the saved model learns your digits, and is saved again only if it forgot nothing.
+    The split of train.csv is the one the model was trained with, as its metadata records it."""
+    from digit_recognizer import artifacts, data
+    from digit_recognizer.my_digits import MyDigits
+
+    yours = MyDigits(config.my_digits_path).digits()
+    trained_with = artifacts.recorded_metadata(config.model).get("config", {})
+    seed, share = trained_with.get("seed", config.seed), trained_with.get("validation_split", config.validation_split)
+    limit = trained_with.get("limit", config.limit)
+    print(f"Reading {config.data} ...")
+    pixels, labels = data.load_labelled_csv(config.data)
+    if limit:
+        pixels, labels = pixels[:limit], labels[:limit]
+    train_pixels, train_labels, val_pixels, val_labels = data.split(pixels, labels, share, seed, config.data)
+    del pixels, labels
+    from digit_recognizer import calibration, finetuning, inference, training
+
+    network = inference.KerasPredictor(config.model).model
+    recipe = RECIPES.get(trained_with.get("arch"), config.recipe)
+    print(f"Fine-tuning {config.model} on {len(yours[1])} of your digits ({config.my_digits_path}) and "
+          f"{min(FINETUNE_REPLAY_ROWS, len(train_labels))} of {config.data}'s training digits, {FINETUNE_EPOCHS} "
+          f"epochs of {FINETUNE_ROWS_PER_EPOCH} rows")
+    tuned = finetuning.fine_tune(network, recipe, yours, (train_pixels, train_labels), (val_pixels, val_labels), seed,
+                                 trained_with.get("non_digits", config.non_digits))
+    where = "held out" if tuned.yours_held_out else "learnt from: too few to hold some out"
+    print(f"Your digits ({tuned.yours_measured}, {where}): {tuned.yours_before:.1%} -> {tuned.yours_after:.1%} right")
+    print(f"{config.data}'s validation digits ({len(val_labels)}): {tuned.validation_before:.2%} -> "
+          f"{tuned.validation_after:.2%}; fine-tuned in {training.format_duration(tuned.seconds)}")
+    if not tuned.kept:
+        print(f"Not saved: the validation digits lost more than {FINETUNE_MAX_DROP:.1%} points; {config.model} is "
+              "unchanged", file=sys.stderr)
+        return 1
+    probabilities = network.predict(data.to_model_input(val_pixels), batch_size=PREDICT_BATCH_SIZE, verbose=0)
+    calibrated = calibration.calibrate(probabilities, val_labels, seed)
+    metadata = {**artifacts.recorded_metadata(config.model), "calibration": calibrated.metadata()}
+    metadata["finetunes"] = [*metadata.get("finetunes", []), {**tuned.metadata(), "my_digits": str(config.my_digits_path)}]
+    saved = artifacts.save(network, config.model, metadata)
+    print("Saved " + ", ".join(map(str, saved)))
     return 0
 
 

@@ -47,12 +47,12 @@ def fingerprint(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def recorded_fingerprint(model_path):
-    """The .keras file's fingerprint as its metadata records it, or None without metadata."""
+def recorded_metadata(model_path):
+    """The metadata beside the model, or {} when there is none (or it cannot be read)."""
     try:
-        return read_metadata(model_path).get("fingerprints", {}).get("keras")
+        return read_metadata(model_path)
     except (OSError, ValueError):
-        return None
+        return {}
 
 
 def read_metadata(model_path):
