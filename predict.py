@@ -63,7 +63,7 @@ def teach(read, config):
             raise InputError(f"{reading.file}: {found} digit{'s were' if found > 1 else ' was'} read but --teach "
                              f"{config.teach} names {len(labels)}; nothing was saved")
     store = MyDigits(config.my_digits_path)
-    model = artifacts.recorded_metadata(config.model).get("fingerprints", {}).get("keras")
+    model = artifacts.recorded_fingerprint(config.model)
     for reading in read:
         total = store.add([mark.field for mark in reading.answered], labels, "cli", file=reading.file, model=model)
         print(f"Saved {reading.file} as {'a ' * (len(labels) == 1)}{config.teach} ({total} of your digits, "

@@ -47,6 +47,11 @@ def fingerprint(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def recorded_fingerprint(model_path):
+    """The .keras file's fingerprint as its metadata records it; None without one."""
+    return recorded_metadata(model_path).get("fingerprints", {}).get("keras")
+
+
 def recorded_metadata(model_path):
     """The metadata beside the model, or {} when there is none (or it cannot be read)."""
     try:

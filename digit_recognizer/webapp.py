@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -20,9 +21,10 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 import numpy as np
 from PIL import Image
 
-from . import imaging, inference, readings
+from . import artifacts, imaging, inference, readings
 from .atomic_write import write_atomically
 from .errors import InputError
+from .my_digits import MyDigits
 
 FIELD_ZOOM = 8  # each 28x28 field is shown 8x larger, pixels kept sharp
 FIELDS_PER_ROW = 4  # a longer number's fields wrap onto more rows, so that none is shown tiny
@@ -60,8 +62,19 @@ PAGE_CSS = """
 #message { min-height: 3.3em; }
 """
 WELCOME = "Draw a digit - or a whole number - and press **Read**, or upload a photo of your handwriting."
+DRAWING = "Your drawing"  # how a drawing is named in its answer
+NOTHING_READ = (None, None, WELCOME, None)  # the bars, what the model saw, the message, what Teach would store
 
 NOT_LOADED = object()  # a number reader not looked for yet (None means there is none)
+
+
+@dataclass
+class Teachable:
+    """The last reading's digits as the model saw them (28x28 each), which Teach stores with the
+    labels typed, and the uploaded file's name (None for a drawing)."""
+
+    fields: list
+    file: str = None
 
 
 def load_pad_picture(file, flatten_on_white=False):
@@ -157,7 +170,7 @@ class Reader:
         return None
 
     def read(self, image, name):
-        """Read a PIL image: (label for the bars, the 28x28 fields the model saw, a sentence)."""
+        """Read a PIL image: (label for the bars, the 28x28 fields the model saw, a sentence, the Teachable)."""
         with self._lock:
             try:
                 reading, = readings.read_pictures([(name, image)], self.load, self.config.min_confidence,
@@ -167,7 +180,28 @@ class Reader:
                 return failure(str(error))
         if isinstance(reading, InputError):  # no digit found
             return failure(str(reading))
-        return bars(reading), self.picture_file(fields_image(reading)), sentence(reading)
+        teachable = Teachable([mark.field for mark in reading.answered], None if name == DRAWING else name)
+        return bars(reading), self.picture_file(fields_image(reading)), sentence(reading), teachable
+
+    def teach(self, last, truth):
+        """Teach pressed: store the last reading's digits with the labels typed (``truth``), as
+        predict.py --teach does. Returns what the page says."""
+        truth = (truth or "").strip()
+        if last is None:
+            return "Draw or upload a digit first, then type what it really is."
+        if not (truth.isascii() and truth.isdigit()):
+            return "Type the digits you really wrote, such as 7 or 2026."
+        if len(truth) != len(last.fields):
+            read = len(last.fields)
+            return f"The model read {read} digit{'s' * (read > 1)} here: type {read}, not {len(truth)}."
+        try:
+            total = MyDigits(self.config.my_digits_path).add(last.fields, [int(digit) for digit in truth], "app",
+                                                             file=last.file,
+                                                             model=artifacts.recorded_fingerprint(self.config.model))
+        except InputError as error:
+            return f"**Could not save it:** {error}"
+        return (f"Saved as {'a ' * (len(truth) == 1)}{truth} ({total} of your digits). "
+                "`python main.py --finetune` teaches them to the model.")
 
     def picture_file(self, image):
         """The path of ``image`` saved as a PNG that no later answer rewrites."""
@@ -188,8 +222,8 @@ class Reader:
         if isinstance(drawing, InputError):
             return failure(str(drawing))
         if drawing is None or np.ptp(np.asarray(drawing, dtype=np.float32)) == 0:
-            return (None, None, WELCOME) if live else failure("no digit found (the drawing is empty)")
-        return self.read(drawing, "Your drawing")
+            return NOTHING_READ if live else failure("no digit found (the drawing is empty)")
+        return self.read(drawing, DRAWING)
 
     def read_upload(self, path):
         if path is None:
@@ -203,7 +237,7 @@ class Reader:
 
 
 def failure(message):
-    return None, None, f"**Could not read it:** {message}"
+    return None, None, f"**Could not read it:** {message}", None
 
 
 def sentence(reading):
@@ -269,16 +303,30 @@ def build_app(reader, problem=None):
                 # Captioned above, not by a label and buttons laid over the first and last digits.
                 gr.Markdown("What the model saw (28x28 each)", elem_id="seen-caption")
                 seen = gr.Image(show_label=False, type="filepath", interactive=False, buttons=[], elem_id="seen")
+                with gr.Row(equal_height=True):
+                    truth = gr.Textbox(label="Read wrong? Type what you wrote", placeholder="such as 7 or 2026",
+                                       max_lines=1, scale=3, elem_id="truth")
+                    teach_button = gr.Button("Teach it", scale=1, elem_id="teach")
+                taught = gr.Markdown("", elem_id="taught")
+        last_read = gr.State(None)  # this page's last reading: what Teach stores, and nothing before it is pressed
         app.load(None, None, None, js=KEEP_BRUSH_CHOSEN)
-        outputs = [prediction, seen, message]
+        outputs = [prediction, seen, message, last_read, truth, taught]
+
+        def answering(read):  # every new answer (or none) also empties the Teach box and its message
+            return lambda *args, **kwargs: (*read(*args, **kwargs), "", "")
+
         # One reading at a time, decoding included, whichever way it comes: memory for one picture, not for each.
         one_at_a_time = {"concurrency_id": "reading", "concurrency_limit": 1}
-        read_drawing, read_upload = _memory_released(reader.read_drawing), _memory_released(reader.read_upload)
+        read_drawing = answering(_memory_released(reader.read_drawing))
+        read_upload = answering(_memory_released(reader.read_upload))
+        nothing_read = answering(lambda: NOTHING_READ)
         read_button.click(read_drawing, sketchpad, outputs, **one_at_a_time)
         # Read as you draw on every change: the pad's first "input" event after loading carries no drawing yet.
         sketchpad.change(functools.partial(read_drawing, live=True), sketchpad, outputs,
                          trigger_mode="always_last", show_progress="hidden", **one_at_a_time)
         upload.upload(read_upload, upload, outputs, **one_at_a_time)
-        upload.clear(lambda: (None, None, WELCOME), None, outputs)
-        clear_button.click(lambda: (None, None, WELCOME), None, outputs, js=CLEAR_PAD)
+        upload.clear(nothing_read, None, outputs)
+        clear_button.click(nothing_read, None, outputs, js=CLEAR_PAD)
+        for teach in (teach_button.click, truth.submit):
+            teach(reader.teach, [last_read, truth], taught)
     return app

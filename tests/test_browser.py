@@ -289,3 +289,21 @@ def test_the_finest_brush_draws_digits_that_are_read(page):
         message(page, "Draw a digit")
         draw(page, strokes)
         assert read_drawing(page) == digit
+
+
+def test_teach_it_keeps_the_drawing_with_the_digit_typed(page, capable_model):
+    from digit_recognizer.my_digits import MyDigits
+
+    store = MyDigits(capable_model[0].parent / "my_digits.sqlite")
+    before = sum(store.counts().values()) if store.path.exists() else 0
+    draw(page, SEVEN)
+    read_drawing(page)
+    page.fill("#truth textarea, #truth input", "1")
+    page.click("#teach")
+    page.wait_for_function("() => document.querySelector('#taught').innerText.startsWith('Saved as a 1')")
+    assert f"({before + 1} of your digits)" in page.locator("#taught").inner_text()
+    assert store.counts()[1] >= 1 and sum(store.counts().values()) == before + 1
+    draw(page, ONE)  # a new answer takes the confirmation and the typed digit away
+    read_drawing(page)
+    assert page.locator("#taught").inner_text().strip() == ""
+    assert page.input_value("#truth textarea, #truth input") == ""

@@ -1,6 +1,7 @@
 """The web app's reading functions, without a browser: what the page is given to show."""
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from conftest import ROOT
 from digit_recognizer import imaging, inference, readings, webapp
 from digit_recognizer.config import AppConfig
 from digit_recognizer.errors import InputError
+from digit_recognizer.my_digits import MyDigits
 from digit_recognizer.readings import DigitPrediction, Reading
 from digit_recognizer.styles import number_picture, phone_photo, transparent_drawing
 
@@ -36,7 +38,7 @@ def shown(seen):
 def test_a_drawing_is_read_like_predict_py_reads_it(reader, trained_model, mnist_digits, tmp_path, capsys):
     images, _ = mnist_digits
     drawing = transparent_drawing(images[0], np.random.default_rng(0))
-    bars, seen, message = reader.read_drawing(sketch(drawing))
+    bars, seen, message, _ = reader.read_drawing(sketch(drawing))
 
     expected = inference.load_predictor(trained_model).predict(imaging.prepare(drawing))[0]
     ranking = np.argsort(expected)[::-1][:3]
@@ -63,7 +65,7 @@ def test_the_page_says_not_a_digit_as_predict_py_does():
 
 def test_a_drawn_number_is_read_digit_by_digit(reader, mnist_digits):
     images, _ = mnist_digits
-    bars, seen, message = reader.read_drawing(sketch(number_picture(images[:3])))
+    bars, seen, message, _ = reader.read_drawing(sketch(number_picture(images[:3])))
     (number, confidence), = bars.items()
     assert len(number) == 3
     assert shown(seen).size == (3 * 28 * webapp.FIELD_ZOOM, 28 * webapp.FIELD_ZOOM)
@@ -82,10 +84,10 @@ def test_a_drawn_number_is_read_digit_by_digit(reader, mnist_digits):
 def test_an_answer_picture_is_never_rewritten_while_it_may_be_downloading(reader, mnist_digits):
     images, _ = mnist_digits
     drawing = sketch(transparent_drawing(images[0], np.random.default_rng(0)))
-    _, first, _ = reader.read_drawing(drawing)
+    _, first, *_ = reader.read_drawing(drawing)
     with open(first, "rb") as downloading:  # as the server sends it to one browser...
         before = os.fstat(downloading.fileno())
-        _, second, _ = reader.read_drawing(drawing)  # ...a second, identical answer arrives
+        _, second, *_ = reader.read_drawing(drawing)  # ...a second, identical answer arrives
         assert second == first
         assert os.stat(first).st_mtime_ns == before.st_mtime_ns and os.stat(first).st_ino == before.st_ino
         assert downloading.read() == Path(first).read_bytes() and len(Path(first).read_bytes()) == before.st_size
@@ -116,30 +118,30 @@ def test_the_drawing_pad_reads_what_it_is_sent_with_the_upload_limits(reader, tm
     refused = pad.preprocess(EditorData(background=None, layers=[], composite=FileData(path=str(drawing))))
     assert not decoded and isinstance(refused["composite"], InputError)
     assert reader.read_drawing(refused) == (
-        None, None, "**Could not read it:** the drawing: 400x300 pixels is too large (limit 10,000 pixels)")
+        None, None, "**Could not read it:** the drawing: 400x300 pixels is too large (limit 10,000 pixels)", None)
 
 
 def test_a_black_and_white_drawing_is_read(reader, mnist_digits):
     images, _ = mnist_digits
     bilevel = Image.fromarray(255 - images[0]).resize((280, 280)).convert("1")  # one bit a pixel
-    _, _, message = reader.read_drawing({"background": None, "layers": [], "composite": bilevel})
+    _, _, message, _ = reader.read_drawing({"background": None, "layers": [], "composite": bilevel})
     assert message.startswith("Your drawing: ")
 
 
 def test_an_empty_drawing_gets_a_message_not_a_crash(reader):
     blank = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
-    empty = (None, None, "**Could not read it:** no digit found (the drawing is empty)")
+    empty = (None, None, "**Could not read it:** no digit found (the drawing is empty)", None)
     assert reader.read_drawing(sketch(blank)) == empty
     assert reader.read_drawing(None) == empty
     # Read as you draw, a pad just cleared is no error.
-    assert reader.read_drawing(sketch(blank), live=True) == (None, None, webapp.WELCOME)
+    assert reader.read_drawing(sketch(blank), live=True) == (None, None, webapp.WELCOME, None)
 
 
 def test_an_uploaded_photo_is_read_and_named(reader, mnist_digits, tmp_path):
     images, _ = mnist_digits
     path = tmp_path / "my seven.jpg"
     phone_photo(images[1], np.random.default_rng(1)).save(path)
-    bars, seen, message = reader.read_upload(str(path))
+    bars, seen, message, _ = reader.read_upload(str(path))
     assert len(bars) == 3 and seen is not None
     assert message.startswith("my seven.jpg: ")
 
@@ -148,7 +150,7 @@ def test_bad_uploads_get_one_friendly_line_naming_the_file(reader, tmp_path, mon
     not_an_image = tmp_path / "notes.png"
     not_an_image.write_text("shopping list")
     assert reader.read_upload(str(not_an_image)) == (
-        None, None, "**Could not read it:** notes.png: not a picture (PNG, JPG, BMP, GIF, TIFF or WebP)")
+        None, None, "**Could not read it:** notes.png: not a picture (PNG, JPG, BMP, GIF, TIFF or WebP)", None)
 
     monkeypatch.setattr(imaging, "MAX_IMAGE_PIXELS", 100 * 100)
     huge = tmp_path / "huge.png"
@@ -160,7 +162,7 @@ def test_bad_uploads_get_one_friendly_line_naming_the_file(reader, tmp_path, mon
 def test_without_a_model_the_page_says_how_to_train_one(tmp_path, mnist_digits):
     images, _ = mnist_digits
     reader = webapp.Reader(AppConfig(model=tmp_path / "none.keras"))
-    _, _, message = reader.read_drawing(sketch(transparent_drawing(images[0], np.random.default_rng(0))))
+    _, _, message, _ = reader.read_drawing(sketch(transparent_drawing(images[0], np.random.default_rng(0))))
     assert "no trained model found; train one first with `python main.py`" in message
     app = webapp.build_app(reader, reader.problem())  # builds the page instead of crashing
     greeting = next(block.value for block in app.blocks.values() if getattr(block, "elem_id", None) == "message")
@@ -192,3 +194,37 @@ def test_a_long_number_s_fields_wrap_onto_rows_of_four():
     means = [shown_fields[row * zoom : (row + 1) * zoom, column * zoom : (column + 1) * zoom].mean()
              for row in range(2) for column in range(4)]
     np.testing.assert_allclose(means, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0, 0], atol=1 / 255)  # in order, then black
+
+
+def test_teach_stores_the_last_reading_with_the_digits_typed_and_only_when_pressed(trained_model, mnist_digits,
+                                                                                   tmp_path):
+    store = tmp_path / "mine.sqlite"
+    reader = webapp.Reader(AppConfig(model=trained_model, my_digits=store))
+    images, _ = mnist_digits
+    path = tmp_path / "upload.png"
+    number_picture(images[:2]).save(path)
+    *_, number = reader.read_upload(str(path))
+    *_, drawing = reader.read_drawing(sketch(transparent_drawing(images[0], np.random.default_rng(0))))
+    assert not store.exists()  # reading stores nothing
+    assert reader.teach(number, "123") == "The model read 2 digits here: type 2, not 3."
+    assert reader.teach(number, "7a") == "Type the digits you really wrote, such as 7 or 2026."
+    assert reader.teach(None, "7") == "Draw or upload a digit first, then type what it really is."
+    assert not store.exists()
+    assert reader.teach(number, " 42 ") == ("Saved as 42 (2 of your digits). `python main.py --finetune` teaches "
+                                            "them to the model.")
+    assert reader.teach(drawing, "5").startswith("Saved as a 5 (3 of your digits).")
+    pixels, labels = MyDigits(store).digits()
+    assert labels.tolist() == [4, 2, 5]
+    assert np.array_equal(pixels[0].reshape(28, 28), np.round(number.fields[0] * 255).astype(np.uint8))
+    files = sqlite3.connect(store).execute("SELECT source, file FROM digits ORDER BY id").fetchall()
+    assert files == [("app", "upload.png"), ("app", "upload.png"), ("app", None)]
+
+
+def test_teach_into_a_damaged_database_says_so_and_leaves_it(trained_model, mnist_digits, tmp_path):
+    store = tmp_path / "mine.sqlite"
+    store.write_text("not a database")
+    reader = webapp.Reader(AppConfig(model=trained_model, my_digits=store))
+    images, _ = mnist_digits
+    *_, drawing = reader.read_drawing(sketch(transparent_drawing(images[0], np.random.default_rng(0))))
+    assert reader.teach(drawing, "5").startswith(f"**Could not save it:** {store}: not a SQLite database")
+    assert store.read_text() == "not a database"
