@@ -10,13 +10,19 @@ from digit_recognizer.errors import NoDigitFound
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def validation_digits(model):
-    """(uint8 (N, 784) pixels, labels) of the digits ``model`` was validated on: the split main.py
-    held out (never trained on), made again from the data, fraction and seed its metadata records."""
+def split_as_trained(model):
+    """train.csv split as main.py split it for ``model`` (train pixels, labels, validation pixels,
+    labels), made again from the data, fraction and seed its metadata records."""
     settings = artifacts.read_metadata(model)["config"]
     source = Path(settings["data"])
     pixels, labels = data.load_labelled_csv(source if source.is_absolute() else ROOT / source)
-    _, _, val_pixels, val_labels = data.split(pixels, labels, settings["validation_split"], settings["seed"])
+    return data.split(pixels, labels, settings["validation_split"], settings["seed"])
+
+
+def validation_digits(model):
+    """(uint8 (N, 784) pixels, labels) of the digits ``model`` was validated on: the split main.py
+    held out, never trained on."""
+    _, _, val_pixels, val_labels = split_as_trained(model)
     return val_pixels, val_labels
 
 

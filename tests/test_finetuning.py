@@ -33,7 +33,9 @@ def finetune(copied_model, store, write_csv, train_frame):
 
 
 def test_a_fine_tune_changes_the_answer_on_taught_digits_and_records_itself(copied_model, threes_taught_as_eights,
-                                                                            write_csv, train_frame, capsys):
+                                                                            write_csv, train_frame, monkeypatch, capsys):
+    # The fine-tuned weights alone: averaged with a barely trained network's, they would mean little.
+    monkeypatch.setattr(finetuning, "FINETUNE_MIX", 1.0)
     store, fields = threes_taught_as_eights
     before = inference.load_predictor(copied_model, "keras").predict(fields[..., None]).argmax(axis=1)
     assert (before == 8).sum() <= 2
@@ -45,6 +47,26 @@ def test_a_fine_tune_changes_the_answer_on_taught_digits_and_records_itself(copi
     record, = artifacts.read_metadata(copied_model)["finetunes"]
     assert record["your_digits"] == 10 and record["epochs"] == finetuning.FINETUNE_EPOCHS
     assert artifacts.litert_mismatch(copied_model) is None  # the LiteRT copy was exported again with it
+
+
+def test_the_result_is_the_saved_and_the_fine_tuned_weights_mixed(copied_model, threes_taught_as_eights, mnist_digits,
+                                                                  monkeypatch):
+    from digit_recognizer.config import RECIPES
+
+    images, labels = mnist_digits
+    pixels = images.reshape(len(images), -1)
+    yours = MyDigits(threes_taught_as_eights[0]).digits()
+    tuned = {}
+    for mix in (0.0, 1.0, 0.5):
+        monkeypatch.setattr(finetuning, "FINETUNE_MIX", mix)
+        network = inference.KerasPredictor(copied_model).model
+        saved = network.get_weights()
+        finetuning.fine_tune(network, RECIPES["batchnorm"], yours, (pixels, labels), (pixels[:50], labels[:50]),
+                             seed=3, non_digit_share=0.1)
+        tuned[mix] = network.get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(tuned[0.0], saved))  # nothing of the fine-tune kept
+    assert any(not np.allclose(a, b) for a, b in zip(tuned[1.0], saved))
+    assert all(np.allclose(half, (a + b) / 2, atol=1e-5) for half, a, b in zip(tuned[0.5], saved, tuned[1.0]))
 
 
 def test_a_fine_tune_that_forgets_too_much_keeps_the_old_model(copied_model, threes_taught_as_eights, write_csv,
