@@ -117,8 +117,7 @@ def main(argv=None):
             probabilities, calibrated.temperature), val_labels, calibrated), pictures["reliability"]),
     ]
     print("Saved " + ", ".join(map(str, saved)))
-    if config.show and plots.display_available():
-        plots.show()
+    plots.show_or_close(config.show)
     return 0
 
 

@@ -90,8 +90,7 @@ def preview(read, config):
     figure = plots.preview_figure([(Path(reading.file).name, reading.picture, reading.fields) for reading in read])
     if config.save_preview:
         print(f"Saved {plots.save(figure, config.save_preview)}", file=sys.stderr)
-    if config.show and plots.display_available():
-        plots.show()
+    plots.show_or_close(config.show)
 
 
 def kaggle_submission(config):

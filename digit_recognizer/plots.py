@@ -109,5 +109,9 @@ def save(figure, path):
     return path
 
 
-def show():
-    plt.show()
+def show_or_close(show):
+    """Show the figures in a window (until it is closed) when ``show`` and a display allow; then let
+    them go, so that a caller running main() again does not pile them up."""
+    if show and display_available():
+        plt.show()
+    plt.close("all")
