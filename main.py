@@ -127,8 +127,13 @@ def fine_tune(config):
     from digit_recognizer import artifacts, data
     from digit_recognizer.my_digits import MyDigits
 
+    artifacts.check_destination(config.model)  # found now, not after the work
     yours = MyDigits(config.my_digits_path).digits()
     trained_with = artifacts.recorded_metadata(config.model).get("config", {})
+    if not trained_with:
+        print(f"warning: {artifacts.metadata_path(config.model)} does not say how the model was trained: its "
+              "validation digits are taken as --seed and --validation-split split them, and may hold digits it "
+              "learnt from", file=sys.stderr)
     seed, share = trained_with.get("seed", config.seed), trained_with.get("validation_split", config.validation_split)
     limit = trained_with.get("limit", config.limit)
     print(f"Reading {config.data} ...")

@@ -76,6 +76,10 @@ def my_digits_report(config):
 
     store = MyDigits(config.my_digits_path)
     if config.export:
+        if config.export.resolve() == store.path.resolve():  # a symlink to it, too
+            raise InputError(f"--export {config.export} is the database itself: name another file to write to")
+        if config.export.suffix.lower() != ".csv":
+            raise InputError(f"{config.export}: your digits are exported as a CSV file; name one ending in .csv")
         print(f"Wrote {store.export(config.export)} of your digits to {config.export}")
     if config.list:
         counts = store.counts()

@@ -198,7 +198,9 @@ class PredictConfig(ReadingConfig):
 
     def __post_init__(self):
         if self.teach is not None and not (self.teach.isascii() and self.teach.isdigit()):
-            raise ValueError(f"--teach takes the digits really written, such as 7 or 2026, not {self.teach!r}")
+            raise ValueError(f"--teach takes the digits really written, such as 7 or 2026, not {self.teach[:20]!r}")
+        if self.teach is not None and (self.list or self.export or self.csv):
+            raise ValueError("--teach goes with pictures to read, not with --list, --export or --csv")
         # argparse hands a positional's default over as it is, and what was typed as strings.
         self.images = [Path(image) for image in ([self.images] if isinstance(self.images, (str, Path)) else self.images)]
         _require_positive(batch_size=self.batch_size)

@@ -9,7 +9,7 @@ or foreign file is refused with one line and never written to.
 import contextlib
 import datetime
 import sqlite3
-from contextlib import closing
+import time
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from .errors import InputError
 APPLICATION_ID = 0x44494754  # "DIGT": marks a database as this project's
 SQLITE_HEADER = b"SQLite format 3\x00"
 SOURCES = ("cli", "app")
+BUSY_SECONDS = 10  # how long a writer waits for another (the app's, another predict.py) before giving up
 # MIGRATIONS[n]: the statements that take a database from schema version n to n + 1.
 MIGRATIONS = [
     [f"""CREATE TABLE digits (
@@ -51,21 +52,23 @@ class MyDigits:
         created = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
         rows = [(int(label), _as_bytes(field), source, None if file is None else str(file), created, model)
                 for field, label in zip(fields, labels)]
-        with closing(self._connect(create=True)) as database, _transaction(database):
+        with self._open(create=True) as database, _transaction(database):
             database.executemany("INSERT INTO digits (label, pixels, source, file, created, model) "
                                  "VALUES (?, ?, ?, ?, ?, ?)", rows)  # all of these digits or none
             return database.execute("SELECT count(*) FROM digits").fetchone()[0]
 
     def counts(self):
         """{label: how many stored}, for every label 0-9."""
-        with closing(self._connect()) as database:
+        with self._open() as database:
             stored = dict(database.execute("SELECT label, count(*) FROM digits GROUP BY label"))
         return {label: stored.get(label, 0) for label in range(NUM_CLASSES)}
 
     def digits(self):
-        """(pixels uint8 (N, 784), labels uint8 (N,)) in the order they were stored."""
-        with closing(self._connect()) as database:
+        """(pixels uint8 (N, 784), labels uint8 (N,)) in the order they were stored; at least one."""
+        with self._open() as database:
             rows = database.execute("SELECT label, pixels FROM digits ORDER BY id").fetchall()
+        if not rows:
+            raise self._nothing_stored()
         pixels = np.frombuffer(b"".join(row[1] for row in rows), np.uint8).reshape(-1, NUM_PIXELS)
         return pixels, np.array([row[0] for row in rows], np.uint8)
 
@@ -77,32 +80,48 @@ class MyDigits:
                                                           delimiter=",", header=header, comments=""))
         return len(labels)
 
-    def _connect(self, create=False):
-        """An open connection, the schema brought up to date. Only ``create`` makes a new file."""
-        if not self.path.exists():
-            if not create:
-                raise InputError(f"{self.path}: no digits stored yet (teach one with: python predict.py "
-                                 "picture.png --teach 7)")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        elif self.path.is_dir():
-            raise InputError(f"{self.path}: is a folder, not a database of your digits")
-        elif self.path.stat().st_size:  # an empty file is an empty database
-            self._check_header()
+    @contextlib.contextmanager
+    def _open(self, create=False):
+        """A connection for the ``with`` block, the schema up to date; any SQLite error in the block
+        becomes one line. Only ``create`` makes a database where there is none (or an empty file)."""
+        self._check_file(create)
         try:
             # Transactions are begun and ended here, explicitly; a writer waits for another (the app's).
-            database = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            database = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
         except sqlite3.Error as error:
-            raise InputError(f"{self.path}: cannot open it as a database ({error})") from None
+            raise self._refused(error) from None
         try:
-            self._bring_up_to_date(database)
-        except sqlite3.DatabaseError as error:
+            self._bring_up_to_date(database, create)
+            yield database
+        except sqlite3.Error as error:
+            raise self._refused(error) from None
+        finally:
             database.close()
-            raise InputError(f"{self.path}: damaged or not a database of your digits ({error}); it was left "
-                             "untouched") from None
-        except BaseException:
-            database.close()
-            raise
-        return database
+
+    def _check_file(self, create):
+        if self.path.is_dir():
+            raise InputError(f"{self.path}: is a folder, not a database of your digits")
+        if self.path.exists() and self.path.stat().st_size:
+            self._check_header()
+        elif not create:
+            raise self._nothing_stored()
+        else:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise InputError(f"{self.path}: cannot create it ({(error.strerror or str(error)).lower()})") from None
+
+    def _nothing_stored(self):
+        return InputError(f"{self.path}: no digits stored yet (teach one with: python predict.py picture.png --teach 7)")
+
+    def _refused(self, error):
+        reason = str(error)
+        if "locked" in reason or "busy" in reason:
+            return InputError(f"{self.path}: busy: another program is writing to it; try again in a moment")
+        if "readonly" in reason or "unable to open" in reason:
+            return InputError(f"{self.path}: cannot be opened for writing here ({reason}); copy it to a folder "
+                              "you may write to")
+        return InputError(f"{self.path}: damaged or not a database of your digits ({reason}); it was left untouched")
 
     def _check_header(self):
         with open(self.path, "rb") as file:
@@ -111,11 +130,14 @@ class MyDigits:
             raise InputError(f"{self.path}: not a SQLite database (damaged, or another kind of file); it was "
                              "left untouched")
 
-    def _bring_up_to_date(self, database):
+    def _bring_up_to_date(self, database, create):
         with _transaction(database, "DEFERRED"):  # one snapshot: another process may be creating it
-            if self._version(database) == SCHEMA_VERSION:
-                return
-        database.execute("PRAGMA journal_mode=WAL")  # lasts in the file; not allowed inside a transaction
+            version = self._version(database)
+        if version == SCHEMA_VERSION:
+            return
+        if version == 0 and not create:  # an empty database: only storing a digit makes it ours
+            raise self._nothing_stored()
+        _wal_mode(database)
         with _transaction(database):  # another process may be migrating it too: read again, under the lock
             for step in range(self._version(database), SCHEMA_VERSION):
                 for statement in MIGRATIONS[step]:
@@ -135,6 +157,19 @@ class MyDigits:
             raise InputError(f"{self.path}: written by a newer version of this project (schema {version}; this "
                              f"one knows {SCHEMA_VERSION}); update the project to use it")
         return version
+
+
+def _wal_mode(database):
+    """Switch to WAL (it lasts in the file; not allowed in a transaction). SQLite refuses the switch at
+    once, without waiting, while another process creates the same database: try again for a while."""
+    for attempt in range(200):
+        try:
+            database.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == 199:
+                raise
+            time.sleep(0.05)
 
 
 @contextlib.contextmanager

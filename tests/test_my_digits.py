@@ -1,6 +1,7 @@
 """Your digits in SQLite: storing, counting, exporting, refusing what is not ours, concurrent writers."""
 import sqlite3
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -99,3 +100,57 @@ def test_the_export_is_a_train_csv_the_loader_reads_back(tmp_path):
     pixels, labels = data.load_labelled_csv(tmp_path / "mine.csv")
     stored_pixels, stored_labels = store.digits()
     assert labels.tolist() == [0, 9, 9, 5] and np.array_equal(pixels, stored_pixels)
+
+
+def test_damage_inside_a_database_is_one_line_and_left_untouched(tmp_path):
+    store = MyDigits(tmp_path / "d.sqlite")
+    store.add(fields(300), [1] * 300, "cli")
+    sqlite3.connect(store.path).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    damaged = bytearray(store.path.read_bytes())
+    damaged[20_000:24_000] = b"\xff" * 4000  # pages of digits, past the intact header and schema
+    store.path.write_bytes(bytes(damaged))
+    for use in (store.counts, store.digits, lambda: store.add(fields(1), [2], "cli")):
+        with pytest.raises(InputError, match=f"^{store.path}: damaged or not a database of your digits"):
+            use()
+    assert store.path.read_bytes() == bytes(damaged)
+
+
+def test_an_empty_file_holds_no_digits_and_reading_it_leaves_it_empty(tmp_path):
+    path = tmp_path / "empty.sqlite"
+    path.write_bytes(b"")
+    with pytest.raises(InputError, match="no digits stored yet"):
+        MyDigits(path).counts()
+    assert path.read_bytes() == b""
+    assert MyDigits(path).add(fields(1), [3], "cli") == 1  # storing a digit makes it ours
+
+
+def test_a_database_another_writer_holds_is_busy_not_damaged(tmp_path, monkeypatch):
+    store = MyDigits(tmp_path / "d.sqlite")
+    store.add(fields(1), [1], "cli")
+    monkeypatch.setattr("digit_recognizer.my_digits.BUSY_SECONDS", 0.2)
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    with pytest.raises(InputError, match="busy: another program is writing to it; try again in a moment"):
+        store.add(fields(1), [2], "cli")
+    holder.execute("ROLLBACK")
+    assert store.counts()[1] == 1 and store.counts()[2] == 0
+
+
+def test_processes_creating_the_same_database_at_once_lose_no_digit(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = tmp_path / "new.sqlite"
+    code = ("import sys, time, numpy as np; from digit_recognizer.my_digits import MyDigits; "
+            "time.sleep(max(0, float(sys.argv[3]) - time.time())); "  # all start at the same instant
+            "[MyDigits(sys.argv[1]).add(np.zeros((1, 28, 28)), [int(sys.argv[2])], 'cli') for _ in range(5)]")
+    for _ in range(3):
+        path.unlink(missing_ok=True)
+        start = time.time() + 2
+        writers = [subprocess.Popen([sys.executable, "-c", code, str(path), str(label), str(start)], cwd=ROOT,
+                                    stderr=subprocess.PIPE, text=True) for label in range(4)]
+        errors = [writer.communicate(timeout=60)[1] for writer in writers]
+        assert [writer.returncode for writer in writers] == [0] * 4, errors
+        assert MyDigits(path).counts() == {label: 5 if label < 4 else 0 for label in range(10)}

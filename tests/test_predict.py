@@ -234,3 +234,23 @@ def test_teach_takes_digits_only(capsys):
     assert stopped.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1].endswith("--teach takes the digits really written, such as 7 or "
                                                              "2026, not '7a'")
+
+
+def test_export_never_writes_over_the_database_or_a_non_csv(trained_model, digit_pictures, tmp_path, capsys):
+    store = tmp_path / "mine.sqlite"
+    run_predict(["--model", str(trained_model), "--my-digits", str(store), str(next(iter(digit_pictures))),
+                 "--teach", "4"], capsys)
+    kept = store.read_bytes()
+    for target, reason in [(store, f"--export {store} is the database itself"),
+                           (tmp_path / "digits.png", f"{tmp_path / 'digits.png'}: your digits are exported as a CSV")]:
+        exit_code, _, err = run_predict(["--my-digits", str(store), "--export", str(target)], capsys)
+        assert exit_code == 2 and err.startswith(f"error: {reason}")
+    assert store.read_bytes() == kept and not (tmp_path / "digits.png").exists()
+
+
+def test_teach_does_not_go_with_list_export_or_csv(capsys):
+    for other in (["--list"], ["--export", "x.csv"], ["--csv", "test.csv"]):
+        with pytest.raises(SystemExit):
+            predict.main(["--teach", "7", *other])
+        assert capsys.readouterr().err.splitlines()[-1].endswith(
+            "--teach goes with pictures to read, not with --list, --export or --csv")
