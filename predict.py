@@ -54,7 +54,7 @@ def main(argv=None):
 def teach(read, config):
     """Keep the 28x28s the model saw in each picture read, labelled as --teach says, as your digits."""
     from digit_recognizer import artifacts
-    from digit_recognizer.my_digits import MyDigits
+    from digit_recognizer.my_digits import MyDigits, kept, named
 
     labels = [int(digit) for digit in config.teach]
     for reading in read:  # every picture checked before any is kept
@@ -66,8 +66,8 @@ def teach(read, config):
     model = artifacts.recorded_fingerprint(config.model)
     for reading in read:
         total = store.add([mark.field for mark in reading.answered], labels, "cli", file=reading.file, model=model)
-        print(f"Saved {reading.file} as {'a ' * (len(labels) == 1)}{config.teach} ({total} of your digits, "
-              f"in {store.path})", file=sys.stderr if config.json else sys.stdout)
+        print(f"Saved {reading.file} as {named(config.teach)} ({kept(total)}, in {store.path})",
+              file=sys.stderr if config.json else sys.stdout)
 
 
 def my_digits_report(config):

@@ -185,6 +185,18 @@ def _transaction(database, kind="IMMEDIATE"):
     database.execute("COMMIT")
 
 
+def named(labels):
+    """How a taught label is said: 'a 7', 'an 8', or a number's digits as they are ('2026')."""
+    if len(labels) > 1:
+        return labels
+    return f"{'an' if labels == '8' else 'a'} {labels}"
+
+
+def kept(total):
+    """'you have 13 digits saved': the words predict.py and the app say after saving."""
+    return f"you have {total} digit{'s' * (total != 1)} saved"
+
+
 def _as_bytes(field):
     field = np.asarray(field, np.float32).reshape(IMAGE_SIZE, IMAGE_SIZE)
     return np.round(np.clip(field, 0, 1) * 255).astype(np.uint8).tobytes()

@@ -6,6 +6,7 @@ offline.
 """
 import ctypes
 import ctypes.util
+import dataclasses
 import functools
 import hashlib
 import io
@@ -13,7 +14,6 @@ import os
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -24,7 +24,7 @@ from PIL import Image
 from . import artifacts, imaging, inference, readings
 from .atomic_write import write_atomically
 from .errors import InputError
-from .my_digits import MyDigits
+from .my_digits import MyDigits, kept, named
 
 FIELD_ZOOM = 8  # each 28x28 field is shown 8x larger, pixels kept sharp
 FIELDS_PER_ROW = 4  # a longer number's fields wrap onto more rows, so that none is shown tiny
@@ -47,6 +47,11 @@ KEEP_BRUSH_CHOSEN = """() => {
                                                    attributeFilter: ["class"]});
     chooseBrush();
 }"""
+# A phone shows its number keys for the Teach box.
+DIGIT_KEYBOARD = """() => {
+    const box = document.querySelector("#truth textarea, #truth input");
+    if (box) box.setAttribute("inputmode", "numeric");
+}"""
 # Clear empties the pad with the pad's own trash button: setting the pad's value from the server
 # clears it only the first time (the value does not change after that, so the pad keeps its strokes).
 CLEAR_PAD = """() => {
@@ -68,13 +73,14 @@ NOTHING_READ = (None, None, WELCOME, None)  # the bars, what the model saw, the 
 NOT_LOADED = object()  # a number reader not looked for yet (None means there is none)
 
 
-@dataclass
+@dataclasses.dataclass
 class Teachable:
     """The last reading's digits as the model saw them (28x28 each), which Teach stores with the
     labels typed, and the uploaded file's name (None for a drawing)."""
 
     fields: list
     file: str = None
+    saved_as: str = None  # the digits it was saved as, once Teach saved it: a reading is saved once
 
 
 def load_pad_picture(file, flatten_on_white=False):
@@ -185,23 +191,25 @@ class Reader:
 
     def teach(self, last, truth):
         """Teach pressed: store the last reading's digits with the labels typed (``truth``), as
-        predict.py --teach does. Returns what the page says."""
+        predict.py --teach does. Returns (what the page says, the reading as it now stands, the box's text)."""
         truth = (truth or "").strip()
         if last is None:
-            return "Draw or upload a digit first, then type what it really is."
+            return "Draw or upload a digit first, then type what it really is.", last, truth
+        if last.saved_as is not None:
+            return f"Already saved as {named(last.saved_as)}: draw or upload the next one.", last, ""
         if not (truth.isascii() and truth.isdigit()):
-            return "Type the digits you really wrote, such as 7 or 2026."
+            return "Type the digits you really wrote, such as 7 or 2026.", last, truth
         if len(truth) != len(last.fields):
             read = len(last.fields)
-            return f"The model read {read} digit{'s' * (read > 1)} here: type {read}, not {len(truth)}."
+            return f"The model read {read} digit{'s' * (read > 1)} here: type {read}, not {len(truth)}.", last, truth
         try:
             total = MyDigits(self.config.my_digits_path).add(last.fields, [int(digit) for digit in truth], "app",
                                                              file=last.file,
                                                              model=artifacts.recorded_fingerprint(self.config.model))
         except InputError as error:
-            return f"**Could not save it:** {error}"
-        return (f"Saved as {'a ' * (len(truth) == 1)}{truth} ({total} of your digits). "
-                "`python main.py --finetune` teaches them to the model.")
+            return f"**Could not save it:** {error}", last, truth
+        return (f"Saved as {named(truth)}: {kept(total)}. To teach them to the model, run "
+                "`python main.py --finetune`.", dataclasses.replace(last, saved_as=truth), "")
 
     def picture_file(self, image):
         """The path of ``image`` saved as a PNG that no later answer rewrites."""
@@ -304,12 +312,13 @@ def build_app(reader, problem=None):
                 gr.Markdown("What the model saw (28x28 each)", elem_id="seen-caption")
                 seen = gr.Image(show_label=False, type="filepath", interactive=False, buttons=[], elem_id="seen")
                 with gr.Row(equal_height=True):
-                    truth = gr.Textbox(label="Read wrong? Type what you wrote", placeholder="such as 7 or 2026",
+                    truth = gr.Textbox(show_label=False, placeholder="What did you write? Such as 7 or 2026",
                                        max_lines=1, scale=3, elem_id="truth")
                     teach_button = gr.Button("Teach it", scale=1, elem_id="teach")
                 taught = gr.Markdown("", elem_id="taught")
         last_read = gr.State(None)  # this page's last reading: what Teach stores, and nothing before it is pressed
         app.load(None, None, None, js=KEEP_BRUSH_CHOSEN)
+        app.load(None, None, None, js=DIGIT_KEYBOARD)
         outputs = [prediction, seen, message, last_read, truth, taught]
 
         def answering(read):  # every new answer (or none) also empties the Teach box and its message
@@ -328,5 +337,5 @@ def build_app(reader, problem=None):
         upload.clear(nothing_read, None, outputs)
         clear_button.click(nothing_read, None, outputs, js=CLEAR_PAD)
         for teach in (teach_button.click, truth.submit):
-            teach(reader.teach, [last_read, truth], taught)
+            teach(reader.teach, [last_read, truth], [taught, last_read, truth])
     return app

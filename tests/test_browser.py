@@ -301,8 +301,14 @@ def test_teach_it_keeps_the_drawing_with_the_digit_typed(page, capable_model):
     page.fill("#truth textarea, #truth input", "1")
     page.click("#teach")
     page.wait_for_function("() => document.querySelector('#taught').innerText.startsWith('Saved as a 1')")
-    assert f"({before + 1} of your digits)" in page.locator("#taught").inner_text()
+    assert f"you have {before + 1} digits saved" in page.locator("#taught").inner_text()
     assert store.counts()[1] >= 1 and sum(store.counts().values()) == before + 1
+    assert page.input_value("#truth textarea, #truth input") == ""  # saved: the box is emptied...
+    page.fill("#truth textarea, #truth input", "1")
+    page.click("#teach")  # ...and the same reading is not saved twice
+    page.wait_for_function("() => document.querySelector('#taught').innerText.startsWith('Already saved as a 1')")
+    assert sum(store.counts().values()) == before + 1
+    assert page.get_attribute("#truth textarea, #truth input", "inputmode") == "numeric"
     draw(page, ONE)  # a new answer takes the confirmation and the typed digit away
     read_drawing(page)
     assert page.locator("#taught").inner_text().strip() == ""

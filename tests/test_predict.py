@@ -178,10 +178,10 @@ def test_teach_keeps_what_the_model_saw_with_the_label_and_counts(trained_model,
     first, second, third = digit_pictures
     exit_code, out, _ = run_predict(["--model", str(trained_model), "--my-digits", str(store), str(first),
                                      "--teach", "7"], capsys)
-    assert exit_code == 0 and out.splitlines()[-1] == f"Saved {first} as a 7 (1 of your digits, in {store})"
+    assert exit_code == 0 and out.splitlines()[-1] == f"Saved {first} as a 7 (you have 1 digit saved, in {store})"
     exit_code, out, _ = run_predict(["--model", str(trained_model), "--my-digits", str(store), str(second), str(third),
                                      "--teach", "3"], capsys)
-    assert exit_code == 0 and out.splitlines()[-1] == f"Saved {third} as a 3 (3 of your digits, in {store})"
+    assert exit_code == 0 and out.splitlines()[-1] == f"Saved {third} as a 3 (you have 3 digits saved, in {store})"
     pixels, labels = MyDigits(store).digits()
     assert labels.tolist() == [7, 3, 3]
     seen = imaging.prepare(imaging.load_image(first))
@@ -202,7 +202,7 @@ def test_teaching_a_number_labels_its_digits_left_to_right(trained_model, mnist_
     assert exit_code == 2 and not store.exists()
     exit_code, out, _ = run_predict(["--model", str(trained_model), "--my-digits", str(store), str(path),
                                      "--teach", "202"], capsys)
-    assert exit_code == 0 and f"Saved {path} as 202 (3 of your digits" in out
+    assert exit_code == 0 and f"Saved {path} as 202 (you have 3 digits saved" in out
     assert MyDigits(store).digits()[1].tolist() == [2, 0, 2]
 
 

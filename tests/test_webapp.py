@@ -206,15 +206,17 @@ def test_teach_stores_the_last_reading_with_the_digits_typed_and_only_when_press
     *_, number = reader.read_upload(str(path))
     *_, drawing = reader.read_drawing(sketch(transparent_drawing(images[0], np.random.default_rng(0))))
     assert not store.exists()  # reading stores nothing
-    assert reader.teach(number, "123") == "The model read 2 digits here: type 2, not 3."
-    assert reader.teach(number, "7a") == "Type the digits you really wrote, such as 7 or 2026."
-    assert reader.teach(None, "7") == "Draw or upload a digit first, then type what it really is."
+    assert reader.teach(number, "123") == ("The model read 2 digits here: type 2, not 3.", number, "123")
+    assert reader.teach(number, "7a") == ("Type the digits you really wrote, such as 7 or 2026.", number, "7a")
+    assert reader.teach(None, "7")[0] == "Draw or upload a digit first, then type what it really is."
     assert not store.exists()
-    assert reader.teach(number, " 42 ") == ("Saved as 42 (2 of your digits). `python main.py --finetune` teaches "
-                                            "them to the model.")
-    assert reader.teach(drawing, "5").startswith("Saved as a 5 (3 of your digits).")
+    said, number, box = reader.teach(number, " 42 ")
+    assert said == ("Saved as 42: you have 2 digits saved. To teach them to the model, run "
+                    "`python main.py --finetune`.") and box == "" and number.saved_as == "42"
+    assert reader.teach(number, "42")[0] == "Already saved as 42: draw or upload the next one."
+    assert reader.teach(drawing, "8")[0].startswith("Saved as an 8: you have 3 digits saved.")
     pixels, labels = MyDigits(store).digits()
-    assert labels.tolist() == [4, 2, 5]
+    assert labels.tolist() == [4, 2, 8]
     assert np.array_equal(pixels[0].reshape(28, 28), np.round(number.fields[0] * 255).astype(np.uint8))
     files = sqlite3.connect(store).execute("SELECT source, file FROM digits ORDER BY id").fetchall()
     assert files == [("app", "upload.png"), ("app", "upload.png"), ("app", None)]
@@ -226,5 +228,5 @@ def test_teach_into_a_damaged_database_says_so_and_leaves_it(trained_model, mnis
     reader = webapp.Reader(AppConfig(model=trained_model, my_digits=store))
     images, _ = mnist_digits
     *_, drawing = reader.read_drawing(sketch(transparent_drawing(images[0], np.random.default_rng(0))))
-    assert reader.teach(drawing, "5").startswith(f"**Could not save it:** {store}: not a SQLite database")
+    assert reader.teach(drawing, "5")[0].startswith(f"**Could not save it:** {store}: not a SQLite database")
     assert store.read_text() == "not a database"
