@@ -10,7 +10,7 @@ import numpy as np
 
 from digit_recognizer.cli import parse_config, run
 from digit_recognizer.config import (FINETUNE_EPOCHS, FINETUNE_MAX_DROP, FINETUNE_REPLAY_ROWS, FINETUNE_ROWS_PER_EPOCH,
-                                     PREDICT_BATCH_SIZE, RECIPES, ReadingConfig, TrainConfig)
+                                     PREDICT_BATCH_SIZE, RECIPES, STRATEGIES, ReadingConfig, TrainConfig)
 
 PICTURES = ("training_history", "confusion_matrix", "misclassified", "reliability")  # saved beside the model
 
@@ -52,8 +52,8 @@ def main(argv=None):
     strategy = distribution.strategy_named(config.distribute)
     worker, workers = distribution.worker(strategy)
     if config.distribute != "none":
-        print(f"{distribution.ENGINES[config.distribute]}: {strategy.num_replicas_in_sync} replicas train in step, each on "
-              f"its share of every batch of {config.batch_size or config.recipe.batch_size}"
+        print(f"{STRATEGIES[config.distribute]}: {strategy.num_replicas_in_sync} replicas train in step, each on "
+              f"its share of every batch of {config.batch_size}"
               + (f"; this is worker {worker} of {workers}" if workers > 1 else ""))
     if worker:
         print(f"Worker {worker} trains with the others and saves nothing: worker 0, the chief, saves the model "
@@ -99,7 +99,7 @@ def main(argv=None):
                                    "digits_rejected": round(result.rejected, 6)}
 
     # Save (the chief alone, when several workers train together)
-    chief = worker == 0
+    chief = distribution.is_chief(strategy)
     if chief:
         saved = artifacts.save(trained.model, config.model, metadata)
         print("Saved " + ", ".join(map(str, saved)))

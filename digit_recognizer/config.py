@@ -80,6 +80,8 @@ RECIPES = {
 }
 ARCHITECTURES = tuple(RECIPES)
 ENGINES = ("auto", "litert", "keras")  # how predict.py runs the model (see inference.load_predictor)
+# How main.py trains: --distribute's choices, each with the tf.distribute strategy it names (distribution.py).
+STRATEGIES = {"none": "no distribution", "mirrored": "MirroredStrategy", "multiworker": "MultiWorkerMirroredStrategy"}
 DEFAULT_ARCH = "batchnorm"
 
 # Images larger than this are refused before decoding (decompression bombs).
@@ -115,7 +117,7 @@ class TrainConfig:
     ensemble: int = option(1, "train N differently seeded models and average them (saved as one model)")
     distribute: str = option("none", "mirrored: all local GPUs (tf.distribute.MirroredStrategy); "
                              "multiworker: several machines, set up by TF_CONFIG (MultiWorkerMirroredStrategy)",
-                             choices=("none", "mirrored", "multiworker"))
+                             choices=tuple(STRATEGIES))
     validation_split: float = option(0.0, "fraction held out for validation, stratified (0 = the recipe's: "
                                      f"{recipe_values('validation_split')})")
     seed: int = option(42, "random seed for the split, weights and shuffling")

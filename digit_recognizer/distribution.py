@@ -10,9 +10,6 @@ from .errors import RunStopped
 from .keras_runtime import tf
 
 
-ENGINES = {"none": "no distribution", "mirrored": "MirroredStrategy", "multiworker": "MultiWorkerMirroredStrategy"}
-
-
 def strategy_named(name):
     """none: the default strategy (no distribution); mirrored: every GPU, else every CPU device
     (one, unless split into logical devices, as the tests do); multiworker: the workers named in
