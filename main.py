@@ -129,7 +129,8 @@ def fine_tune(config):
 
     artifacts.check_destination(config.model)  # found now, not after the work
     yours = MyDigits(config.my_digits_path).digits()
-    trained_with = artifacts.recorded_metadata(config.model).get("config", {})
+    recorded = artifacts.recorded_metadata(config.model)
+    trained_with = recorded.get("config", {})
     if not trained_with:
         print(f"warning: {artifacts.metadata_path(config.model)} does not say how the model was trained: its "
               "validation digits are taken as --seed and --validation-split split them, and may hold digits it "
@@ -159,9 +160,8 @@ def fine_tune(config):
         print(f"Not saved: the validation digits lost more than {FINETUNE_MAX_DROP:.1%} points; {config.model} is "
               "unchanged", file=sys.stderr)
         return 1
-    probabilities = network.predict(data.to_model_input(val_pixels), batch_size=PREDICT_BATCH_SIZE, verbose=0)
-    calibrated = calibration.calibrate(probabilities, val_labels, seed)
-    metadata = {**artifacts.recorded_metadata(config.model), "calibration": calibrated.metadata()}
+    calibrated = calibration.calibrate(tuned.validation_probabilities, val_labels, seed)
+    metadata = {**recorded, "calibration": calibrated.metadata()}
     metadata["finetunes"] = [*metadata.get("finetunes", []), {**tuned.metadata(), "my_digits": str(config.my_digits_path)}]
     saved = artifacts.save(network, config.model, metadata)
     print("Saved " + ", ".join(map(str, saved)))

@@ -25,6 +25,7 @@ class FineTuned:
     yours_held_out: bool
     validation_before: float  # accuracy on train.csv's validation digits
     validation_after: float
+    validation_probabilities: np.ndarray  # the fine-tuned model's on those digits, to calibrate it with
     trained_on: int  # your digits learnt from
     seconds: float
 
@@ -86,13 +87,18 @@ def fine_tune(network, recipe, yours, train, validation, seed, non_digit_share):
     network.set_weights([(1 - FINETUNE_MIX) * saved + FINETUNE_MIX * tuned
                          for saved, tuned in zip(saved_weights, network.get_weights())])
     seconds = time.perf_counter() - started
+    validation_probabilities = probabilities(network, validation_images)
     return FineTuned(network, yours_before, accuracy(network, your_images[measure], yours[1][measure]), len(measure),
-                     len(measure) < len(yours[1]), validation_before, accuracy(network, validation_images, validation[1]),
+                     len(measure) < len(yours[1]), validation_before,
+                     float(np.mean(validation_probabilities.argmax(axis=1) == validation[1])), validation_probabilities,
                      len(learn), seconds)
+
+
+def probabilities(network, images):
+    return network.predict(images, batch_size=PREDICT_BATCH_SIZE, verbose=0)
 
 
 def accuracy(network, images, labels):
     if not len(labels):
         return float("nan")
-    predicted = network.predict(images, batch_size=PREDICT_BATCH_SIZE, verbose=0).argmax(axis=1)
-    return float(np.mean(predicted == labels))
+    return float(np.mean(probabilities(network, images).argmax(axis=1) == labels))
