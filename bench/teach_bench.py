@@ -27,7 +27,7 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from digit_recognizer import artifacts, finetuning, inference  # noqa: E402
+from digit_recognizer import artifacts, data, finetuning, inference  # noqa: E402
 from digit_recognizer.config import NUM_CLASSES, TrainConfig  # noqa: E402
 from digit_recognizer.my_digits import MyDigits  # noqa: E402
 
@@ -104,8 +104,8 @@ def in_hand(pixels, labels, writer):
 
 
 def read(network, pixels):
-    return network.predict(pixels.reshape(-1, 28, 28, 1).astype(np.float32) / 255, batch_size=1024,
-                           verbose=0).argmax(axis=1)
+    """The answer for each (N, 784) uint8 digit."""
+    return finetuning.probabilities(network, data.to_model_input(pixels)).argmax(axis=1)
 
 
 def main():
