@@ -69,6 +69,26 @@ def test_the_result_is_the_saved_and_the_fine_tuned_weights_mixed(copied_model, 
     assert all(np.allclose(half, (a + b) / 2, atol=1e-5) for half, a, b in zip(tuned[0.5], saved, tuned[1.0]))
 
 
+def test_only_the_last_convolution_and_the_classifier_learn(copied_model, threes_taught_as_eights, mnist_digits,
+                                                              monkeypatch):
+    from digit_recognizer.config import RECIPES
+    from digit_recognizer.keras_runtime import keras
+
+    monkeypatch.setattr(finetuning, "FINETUNE_MIX", 1.0)
+    images, labels = mnist_digits
+    pixels = images.reshape(len(images), -1)
+    network = inference.KerasPredictor(copied_model).model
+    before = {layer.name: [w.copy() for w in layer.get_weights()] for layer in network.layers}
+    finetuning.fine_tune(network, RECIPES["batchnorm"], MyDigits(threes_taught_as_eights[0]).digits(),
+                         (pixels, labels), (pixels[:50], labels[:50]), seed=3, non_digit_share=0.1)
+    convolutions = [layer.name for layer in network.layers if isinstance(layer, keras.layers.Conv2D)]
+    classifier = {layer.name for layer in network.layers if isinstance(layer, keras.layers.Dense)}
+    changed = {layer.name for layer in network.layers
+               if any(not np.array_equal(a, b) for a, b in zip(layer.get_weights(), before[layer.name]))}
+    assert changed == {convolutions[-1], *classifier}  # batch normalization's statistics too stay
+    assert all(layer.trainable for layer in network.layers if layer.weights)  # trainable again, as saved
+
+
 def test_a_fine_tune_that_forgets_too_much_keeps_the_old_model(copied_model, threes_taught_as_eights, write_csv,
                                                                train_frame, monkeypatch, capsys):
     monkeypatch.setattr(finetuning, "FINETUNE_MAX_DROP", -1.0)  # any result counts as forgetting
