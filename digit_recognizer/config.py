@@ -43,7 +43,9 @@ IMAGE_PATH = Path("my_digit.png")  # the picture predict.py reads by default: ed
 FINETUNE_EPOCHS = 4
 FINETUNE_ROWS_PER_EPOCH = 5_000  # whatever the number of digits: the same short schedule, about 20 s here
 FINETUNE_LEARNING_RATE = 1e-4  # a twentieth of a fresh run's: the network moves, its features stay
-FINETUNE_REPLAY_ROWS = 15_000  # training digits of train.csv learnt again beside yours, so nothing is forgotten: as many as the schedule shows
+# Training digits of train.csv learnt again beside yours, so that nothing is forgotten: as many as the
+# schedule shows of them.
+FINETUNE_REPLAY_ROWS = 15_000
 FINETUNE_YOUR_SHARE = 0.25  # of the rows, your digits (repeated, each time distorted afresh)
 FINETUNE_HELD_OUT = 0.2  # of your digits, held out to measure on
 # The result is the saved and the fine-tuned weights averaged, FINETUNE_MIX of the latter: a weight-space
