@@ -72,6 +72,19 @@ def test_augmentation_is_active_in_training_only():
     assert overlap.min() > 0.3
 
 
+def test_stroke_jitter_thickens_or_thins_half_of_the_strokes():
+    layer = RandomAffine(rotation=0.0, zoom=0.0, shift=0.0, stroke=0.8, seed=3)
+    images = np.zeros((64, 28, 28, 1), np.float32)
+    images[:, 8:20, 12:15] = 1.0  # a 12x3 bar: a 3x3 dilation adds 34 pixels, an erosion takes 26
+    ink = np.asarray(layer(images, training=True)).sum(axis=(1, 2, 3)) / images[0].sum()
+    assert ink.min() >= 1 - 0.4 * 26 / 36 - 1e-5
+    assert ink.max() <= 1 + 0.8 * 34 / 36 + 1e-5
+    unchanged = np.isclose(ink, 1.0)
+    assert 16 <= unchanged.sum() <= 48  # about half keep their width
+    assert (ink > 1.05).any() and (ink < 0.95).any()  # the others grow or shrink
+    assert RandomAffine.from_config(layer.get_config()).stroke == 0.8
+
+
 def test_default_model_is_deterministic_at_inference():
     model = build_model("batchnorm")
     images = random_images(4)
