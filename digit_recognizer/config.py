@@ -54,7 +54,7 @@ FINETUNE_HELD_OUT = 0.2  # of your digits, held out to measure on
 FINETUNE_MIX = 0.5
 FINETUNE_MAX_DROP = 0.001  # the most train.csv's validation accuracy may lose for the result to be kept
 # How far the training augmentation may thicken a digit's strokes towards a 3x3 dilation (and thin
-# them half as far): fine pens and thick markers then read within a point of raw MNIST.
+# them half as far): a fine pen's hairlines and a thick marker's blots read closer to raw MNIST (README, Results).
 STROKE_JITTER = 0.8
 PREDICT_BATCH_SIZE = 1024  # images per model call when predicting: fast, and a few MiB of input
 

@@ -5,6 +5,7 @@ browser; playwright's own browser download is never used. Outside CI the tests s
 browser is missing; in CI they fail. A failing test leaves failure.png in its temporary folder.
 """
 import collections
+import contextlib
 import os
 import queue
 import socket
@@ -59,13 +60,14 @@ def capable_model(tmp_path_factory):
     return model_path, frame[CAPABLE_ROWS:]
 
 
-@pytest.fixture(scope="module")
-def app_server(capable_model):
-    with socket.socket() as probe:  # a free loopback port
+@contextlib.contextmanager
+def serving(model):
+    """`python app.py --model MODEL` on a free loopback port, until the block ends."""
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--model", str(capable_model[0]), "--port", str(port)],
+        [sys.executable, str(ROOT / "app.py"), "--model", str(model), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
     )
     lines = queue.Queue()
@@ -82,8 +84,24 @@ def app_server(capable_model):
         server.wait(timeout=30)
 
 
-@pytest.fixture
-def page(app_server, request, tmp_path):
+@pytest.fixture(scope="module")
+def app_server(capable_model):
+    with serving(capable_model[0]) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def trained_app_server():
+    """The app with the model `python main.py` trained on the full data, beside the scripts."""
+    model = ROOT / "digit_recognizer_model.keras"
+    if not model.exists():
+        pytest.skip(f"needs {model.name}: train it first with python main.py")
+    require_browser()
+    with serving(model) as server:
+        yield server
+
+
+def browser_page(server, request, tmp_path):
     """A fresh page of the app in headless Chromium; records any request that leaves this machine."""
     from playwright.sync_api import sync_playwright
 
@@ -93,7 +111,7 @@ def page(app_server, request, tmp_path):
         page.outside_requests = []
         page.on("request", lambda r: page.outside_requests.append(r.url)
                 if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
-        page.goto(app_server.url)
+        page.goto(server.url)
         page.wait_for_selector("#sketchpad canvas")
         page.wait_for_selector("#sketchpad button.quite-round.highlight")  # the brush: strokes count from here
         yield page
@@ -103,8 +121,19 @@ def page(app_server, request, tmp_path):
         browser.close()
 
 
-def draw(page, strokes):
-    """Drag the mouse along each stroke; points are fractions (x, y) of the drawing area."""
+@pytest.fixture
+def page(app_server, request, tmp_path):
+    yield from browser_page(app_server, request, tmp_path)
+
+
+@pytest.fixture
+def trained_page(trained_app_server, request, tmp_path):
+    yield from browser_page(trained_app_server, request, tmp_path)
+
+
+def draw(page, strokes, steps=10):
+    """Drag the mouse along each stroke, in ``steps`` moves between its points; points are
+    fractions (x, y) of the drawing area."""
     box = page.locator("#sketchpad canvas").first.bounding_box()
     side = min(box["width"], box["height"]) * 0.6
     left, top = box["x"] + (box["width"] - side) / 2, box["y"] + (box["height"] - side) / 2
@@ -113,8 +142,8 @@ def draw(page, strokes):
         page.mouse.move(*points[0])
         page.mouse.down()
         for (x0, y0), (x1, y1) in zip(points, points[1:]):
-            for step in range(1, 11):
-                page.mouse.move(x0 + (x1 - x0) * step / 10, y0 + (y1 - y0) * step / 10)
+            for step in range(1, steps + 1):
+                page.mouse.move(x0 + (x1 - x0) * step / steps, y0 + (y1 - y0) * step / steps)
         page.mouse.up()
 
 
@@ -130,6 +159,27 @@ def arc(centre_x, centre_y, radius, start, end, points=24):
 
 SMILEY = [arc(0.5, 0.5, 0.45, 0, 1), [(0.35, 0.35), (0.36, 0.37)], [(0.65, 0.35), (0.66, 0.37)],
           arc(0.5, 0.5, 0.27, 0.1, 0.4, 10)]
+
+
+def oval(centre_x, centre_y, half_width, half_height, start=0.0, end=1.0, points=24):
+    """Points along an ellipse's arc; angles in turns, 0 = right, 0.25 = down."""
+    angles = np.linspace(start, end, points) * 2 * np.pi
+    return list(zip(centre_x + half_width * np.cos(angles), centre_y + half_height * np.sin(angles)))
+
+
+# Each digit as a person draws it with the mouse, in strokes.
+DIGITS = {
+    0: [oval(0.5, 0.5, 0.3, 0.45, -0.25, 0.78)],
+    1: ONE,
+    2: [oval(0.5, 0.3, 0.3, 0.25, 0.55, 1.1, 12) + [(0.15, 0.95), (0.85, 0.95)]],
+    3: [oval(0.45, 0.28, 0.3, 0.23, 0.6, 1.25, 12) + oval(0.45, 0.73, 0.33, 0.23, 0.75, 1.4, 12)],
+    4: [[(0.6, 0.05), (0.15, 0.65), (0.85, 0.65)], [(0.65, 0.35), (0.65, 0.95)]],
+    5: [[(0.8, 0.05), (0.3, 0.05), (0.25, 0.45)] + oval(0.45, 0.68, 0.32, 0.27, 0.6, 1.35, 14)],
+    6: [[(0.65, 0.05), (0.35, 0.4), (0.2, 0.7)] + oval(0.5, 0.72, 0.3, 0.23, 0.5, 1.5, 16)],
+    7: SEVEN,
+    8: [oval(0.5, 0.27, 0.25, 0.22, 0.25, 1.25, 16) + oval(0.5, 0.72, 0.3, 0.23, -0.25, 0.75, 16)[::-1]],
+    9: [oval(0.5, 0.3, 0.3, 0.25, 0.0, 1.0, 16) + [(0.8, 0.3), (0.75, 0.95)]],
+}
 
 
 MESSAGE = "#message [data-testid=markdown]"  # the text alone: the block also holds a progress timer
@@ -313,3 +363,27 @@ def test_teach_it_keeps_the_drawing_with_the_digit_typed(page, capable_model):
     read_drawing(page)
     assert page.locator("#taught").inner_text().strip() == ""
     assert page.input_value("#truth textarea, #truth input") == ""
+
+
+@pytest.mark.slow
+def test_every_digit_reads_right_with_the_finest_and_the_default_brush(trained_page):
+    """Each digit, drawn across most of the pad with its finest brush and with its default one,
+    reads right. (With its fattest, 100 px on a 400 px pad, the strokes run off the pad: README.)"""
+    page = trained_page
+    page.click("#sketchpad button[aria-label='Brush Size']")
+    slider = page.locator("#sketchpad input[type=range]")
+    sizes = (slider.get_attribute("min"), slider.input_value())
+    page.mouse.click(5, 5)  # close the size slider
+    misread = []
+    for size in sizes:
+        page.click("#sketchpad button[aria-label='Brush Size']")
+        slider.fill(size)
+        page.mouse.click(5, 5)
+        for digit, strokes in DIGITS.items():
+            page.click("#clear")
+            message(page, "Draw a digit")
+            draw(page, strokes, steps=2)  # the curves' points are close already: fewer moves, a quicker test
+            answer = read_drawing(page)
+            if answer != str(digit):
+                misread.append(f"{digit} at brush size {size} read as {answer}")
+    assert not misread
