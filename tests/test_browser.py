@@ -151,20 +151,14 @@ ONE = [[(0.5, 0.05), (0.5, 0.95)]]
 SEVEN = [[(0.1, 0.05), (0.9, 0.05), (0.4, 0.95)]]
 
 
-def arc(centre_x, centre_y, radius, start, end, points=24):
-    """Points along a circle's arc; angles in turns, 0 = right, 0.25 = down."""
-    angles = np.linspace(start, end, points) * 2 * np.pi
-    return list(zip(centre_x + radius * np.cos(angles), centre_y + radius * np.sin(angles)))
-
-
-SMILEY = [arc(0.5, 0.5, 0.45, 0, 1), [(0.35, 0.35), (0.36, 0.37)], [(0.65, 0.35), (0.66, 0.37)],
-          arc(0.5, 0.5, 0.27, 0.1, 0.4, 10)]
-
-
 def oval(centre_x, centre_y, half_width, half_height, start=0.0, end=1.0, points=24):
     """Points along an ellipse's arc; angles in turns, 0 = right, 0.25 = down."""
     angles = np.linspace(start, end, points) * 2 * np.pi
     return list(zip(centre_x + half_width * np.cos(angles), centre_y + half_height * np.sin(angles)))
+
+
+SMILEY = [oval(0.5, 0.5, 0.45, 0.45, 0, 1), [(0.35, 0.35), (0.36, 0.37)], [(0.65, 0.35), (0.66, 0.37)],
+          oval(0.5, 0.5, 0.27, 0.27, 0.1, 0.4, 10)]
 
 
 # Each digit as a person draws it with the mouse, in strokes.
