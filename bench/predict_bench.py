@@ -13,6 +13,7 @@
    and the number reader's settings were tuned on the others (the reader trains on training digits).
 
 Needs a model trained by `python main.py`. Prints a table and writes bench/results/predict_bench.json.
+``--parts numbers`` measures only part 4 (a change to how numbers are read, before and after).
 
     python bench/predict_bench.py [--model digit_recognizer_model.keras] [--repeats 7] [--digits 300]
 """
@@ -33,6 +34,7 @@ from digit_recognizer import data, inference, readings  # noqa: E402
 from digit_recognizer.styles import NUMBER_STYLES, STYLES, number_spaced  # noqa: E402
 
 NUMBER_POOL = 2000  # validation digits that numbers are made of
+PARTS = ("cold", "csv", "styles", "numbers")
 import machine  # noqa: E402  (bench/machine.py, evidence.py and timing.py, beside this script)
 from evidence import prepared_or_blank, validation_digits  # noqa: E402
 from timing import timed_child  # noqa: E402
@@ -48,6 +50,8 @@ def parse_args():
     parser.add_argument("--repeats", type=int, default=7, help="cold starts per engine")
     parser.add_argument("--digits", type=int, default=300, help="validation digits per style")
     parser.add_argument("--numbers", type=int, default=100, help="numbers per number style")
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS),
+                        help="which parts to measure: cold starts, the --csv run, single-digit styles, numbers")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "predict_bench.json")
     return parser.parse_args()
 
@@ -155,43 +159,51 @@ def main():
     args = parse_args()
     if not args.model.is_file():
         sys.exit(f"{args.model}: no model; train one first with `python main.py`")
+    report = {"benchmark": "predict_bench", "date": time.strftime("%Y-%m-%d"), "machine": machine.describe(),
+              "model": args.model.name}
     with tempfile.TemporaryDirectory() as scratch:
-        cold = cold_starts(args, Path(scratch), touching_number_picture(Path(scratch) / "touching.png"))
-        csv = kaggle_csv(args, Path(scratch))
-    digits, labels = validation_digits(args.model)
-    digits = digits.reshape(-1, 28, 28)
-    predictor, reader = inference.load_predictor(args.model), inference.load_number_reader(args.model)
-    styles = style_accuracy(args, predictor, digits, labels)
-    numbers = number_accuracy(args, predictor, reader, digits, labels)
-    report = {
-        "benchmark": "predict_bench",
-        "date": time.strftime("%Y-%m-%d"),
-        "machine": machine.describe(),
-        "model": args.model.name,
-        "number_reader": reader is not None,
-        "cold_single_image": cold,
-        "kaggle_csv": csv,
-        "style_accuracy": styles,
-        "digits_per_style": args.digits,
-        "number_accuracy": numbers,
-        "numbers_per_style": args.numbers,
-    }
+        if "cold" in args.parts:
+            report["cold_single_image"] = cold_starts(args, Path(scratch), touching_number_picture(Path(scratch) / "touching.png"))
+        if "csv" in args.parts:
+            report["kaggle_csv"] = kaggle_csv(args, Path(scratch))
+    if {"styles", "numbers"} & set(args.parts):
+        digits, labels = validation_digits(args.model)
+        digits = digits.reshape(-1, 28, 28)
+        predictor, reader = inference.load_predictor(args.model), inference.load_number_reader(args.model)
+        report["number_reader"] = reader is not None
+    if "styles" in args.parts:
+        report["style_accuracy"] = style_accuracy(args, predictor, digits, labels)
+        report["digits_per_style"] = args.digits
+    if "numbers" in args.parts:
+        report["number_accuracy"] = number_accuracy(args, predictor, reader, digits, labels)
+        report["numbers_per_style"] = args.numbers
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
-
-    print(f"\n{'cold single image':<28}{'median s':>10}{'peak MiB':>10}")
-    for name in ("litert", "keras", "touching_number_litert", "touching_number_keras"):
-        print(f"  {name:<26}{cold[name]['median_seconds']:>10.3f}{cold[name]['peak_rss_mib']:>10.0f}")
-    print(f"  keras / litert: {cold['keras_over_litert']:.1f}x slower")
-    print(f"\nKaggle --csv: {csv['rows']} rows in {csv['seconds']:.1f} s = {csv['images_per_second']:.0f} images/s, "
-          f"peak {csv['peak_rss_mib']:.0f} MiB")
-    print(f"\n{'style':<26}{'accuracy':>10}{'vs raw':>10}")
-    for name, accuracy in styles.items():
-        print(f"  {name:<24}{accuracy:>10.2%}{(accuracy - styles['raw']) * 100:>+9.2f}pp")
-    print(f"\n{'number style':<26}{'exact':>10}{'digits':>10}")
-    for name, result in numbers.items():
-        print(f"  {name:<24}{result['exact']:>10.1%}{result['digits']:>10.1%}")
+    print_tables(report)
     print(f"\nwrote {args.output}")
+
+
+def print_tables(report):
+    cold = report.get("cold_single_image")
+    if cold:
+        print(f"\n{'cold single image':<28}{'median s':>10}{'peak MiB':>10}")
+        for name in ("litert", "keras", "touching_number_litert", "touching_number_keras"):
+            print(f"  {name:<26}{cold[name]['median_seconds']:>10.3f}{cold[name]['peak_rss_mib']:>10.0f}")
+        print(f"  keras / litert: {cold['keras_over_litert']:.1f}x slower")
+    csv = report.get("kaggle_csv")
+    if csv:
+        print(f"\nKaggle --csv: {csv['rows']} rows in {csv['seconds']:.1f} s = {csv['images_per_second']:.0f} images/s, "
+              f"peak {csv['peak_rss_mib']:.0f} MiB")
+    styles = report.get("style_accuracy")
+    if styles:
+        print(f"\n{'style':<26}{'accuracy':>10}{'vs raw':>10}")
+        for name, accuracy in styles.items():
+            print(f"  {name:<24}{accuracy:>10.2%}{(accuracy - styles['raw']) * 100:>+9.2f}pp")
+    numbers = report.get("number_accuracy")
+    if numbers:
+        print(f"\n{'number style':<26}{'exact':>10}{'digits':>10}")
+        for name, result in numbers.items():
+            print(f"  {name:<24}{result['exact']:>10.1%}{result['digits']:>10.1%}")
 
 
 if __name__ == "__main__":
