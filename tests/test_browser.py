@@ -176,19 +176,26 @@ DIGITS = {
 }
 
 
-MESSAGE = "#message [data-testid=markdown]"  # the text alone: the block also holds a progress timer
+# The text alone: each block also holds a progress timer ("0.1s") while a reading runs.
+MESSAGE = "#message [data-testid=markdown]"
+TAUGHT = "#taught [data-testid=markdown]"
 
 
-def message(page, start):
-    """The page's message, once it starts with ``start``; the failure says what it said instead."""
+def shown(page, selector, start):
+    """The text at ``selector``, once it starts with ``start``; the failure says what it said instead."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        page.wait_for_function("([selector, start]) => document.querySelector(selector).innerText.startsWith(start)",
-                               arg=[MESSAGE, start])
+        page.wait_for_function("([selector, start]) => (document.querySelector(selector)?.innerText ?? '')"
+                               ".trim().startsWith(start)", arg=[selector, start])
     except PlaywrightTimeout:
-        pytest.fail(f"the message never started with {start!r}; it says {page.locator(MESSAGE).inner_text()!r}")
-    return page.locator(MESSAGE).inner_text()
+        said = page.locator(selector).inner_text() if page.locator(selector).count() else "nothing"
+        pytest.fail(f"{selector} never started with {start!r}; it says {said!r}")
+    return page.locator(selector).inner_text() if page.locator(selector).count() else ""
+
+
+def message(page, start):
+    return shown(page, MESSAGE, start)
 
 
 def predicted_label(page, message_start):
@@ -344,18 +351,17 @@ def test_teach_it_keeps_the_drawing_with_the_digit_typed(page, capable_model):
     read_drawing(page)
     page.fill("#truth textarea, #truth input", "1")
     page.click("#teach")
-    page.wait_for_function("() => document.querySelector('#taught').innerText.startsWith('Saved as a 1')")
-    assert kept(before + 1) in page.locator("#taught").inner_text()
+    assert kept(before + 1) in shown(page, TAUGHT, "Saved as a 1")
     assert store.counts()[1] >= 1 and sum(store.counts().values()) == before + 1
     assert page.input_value("#truth textarea, #truth input") == ""  # saved: the box is emptied...
     page.fill("#truth textarea, #truth input", "1")
     page.click("#teach")  # ...and the same reading is not saved twice
-    page.wait_for_function("() => document.querySelector('#taught').innerText.startsWith('Already saved as a 1')")
+    shown(page, TAUGHT, "Already saved as a 1")
     assert sum(store.counts().values()) == before + 1
     assert page.get_attribute("#truth textarea, #truth input", "inputmode") == "numeric"
     draw(page, ONE)  # a new answer takes the confirmation and the typed digit away
     read_drawing(page)
-    assert page.locator("#taught").inner_text().strip() == ""
+    assert shown(page, TAUGHT, "").strip() == ""
     assert page.input_value("#truth textarea, #truth input") == ""
 
 
