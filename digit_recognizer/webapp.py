@@ -30,6 +30,10 @@ FIELD_ZOOM = 8  # each 28x28 field is shown 8x larger, pixels kept sharp
 FIELDS_PER_ROW = 4  # a longer number's fields wrap onto more rows, so that none is shown tiny
 CANVAS_SIDE = 400  # drawing canvas, in its own pixels
 BRUSH_SIZE = 24  # about MNIST's stroke-to-height ratio for a digit drawn across most of the canvas
+# The pad's brush sizes are radii, and Gradio offers up to 100: a stroke half as wide as the pad,
+# which fills a digit's loops however the picture is prepared. Up to this size, the ten digits drawn
+# across half the pad or more still read right (README, "The app").
+MAX_BRUSH_SIZE = 28
 MAX_UPLOAD = "40mb"
 # Gradio's sketchpad opens with no tool chosen ("select the draw tool to start"), and clearing it
 # drops the tool again. This watches the pad and picks the brush (the toolbox's first tool, whatever
@@ -47,6 +51,16 @@ KEEP_BRUSH_CHOSEN = """() => {
                                                    attributeFilter: ["class"]});
     chooseBrush();
 }"""
+# Gradio sets its brush-size slider's range once, as the slider appears: this narrows it whenever it does.
+CAP_BRUSH_SIZE = """() => {
+    const pad = document.querySelector("#sketchpad");
+    if (!pad) return;
+    const cap = () => pad.querySelectorAll("input[type=range]").forEach(slider => {
+        if (slider.max !== "%d") slider.max = "%d";
+    });
+    new MutationObserver(cap).observe(pad, {subtree: true, childList: true});
+    cap();
+}""" % (MAX_BRUSH_SIZE, MAX_BRUSH_SIZE)
 # A phone shows its number keys for the Teach box.
 DIGIT_KEYBOARD = """() => {
     const box = document.querySelector("#truth textarea, #truth input");
@@ -318,6 +332,7 @@ def build_app(reader, problem=None):
                 taught = gr.Markdown("", elem_id="taught")
         last_read = gr.State(None)  # this page's last reading: what Teach stores, and nothing before it is pressed
         app.load(None, None, None, js=KEEP_BRUSH_CHOSEN)
+        app.load(None, None, None, js=CAP_BRUSH_SIZE)
         app.load(None, None, None, js=DIGIT_KEYBOARD)
         outputs = [prediction, seen, message, last_read, truth, taught]
 
