@@ -16,6 +16,9 @@ NOT_A_DIGIT = NUM_CLASSES
 # not a digit (a scribble, a wave, a row of hatching), the number reader must find several digits
 # at every ink height it reads the mark at (see readings.read_pictures).
 WIDE_NOT_A_DIGIT = 0.99
+# ...and the digit network, reading each of the digits the reader found there, must on average find
+# them less likely than this not digits (hatching read as "111": each bar is a 1 to the reader).
+PIECES_NOT_A_DIGIT = 0.5
 
 # MNIST's recipe: the digit's longer side is scaled to 20 px, and its centre of mass
 # sits at the centre of the 28x28 field.

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from . import imaging, number_reader
-from .config import NOT_A_DIGIT, NUM_CLASSES, WIDE_NOT_A_DIGIT
+from .config import NOT_A_DIGIT, NUM_CLASSES, PIECES_NOT_A_DIGIT, WIDE_NOT_A_DIGIT
 from .errors import InputError
 
 
@@ -173,7 +173,8 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
     The digit network reads every mark whole, in one batch; the number reader reads the wide marks,
     and the digits it finds there replace the whole mark's reading. Where the digit network is
     WIDE_NOT_A_DIGIT sure a wide mark is not a digit (a scribble, a wave, a row of hatching), the
-    reader's digits stand only if it finds several at every ink height it reads the mark at.
+    reader's digits stand only if it finds several at every ink height it reads the mark at, and
+    the digit network, reading them one by one, finds them digits (PIECES_NOT_A_DIGIT).
     """
     found = []
     for name, picture in pictures:
@@ -196,7 +197,7 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
     some_wide = any(wide for outcome in judged if not isinstance(outcome, InputError) for *_, wide in outcome[2])
     reader = load_reader() if load_reader and some_wide else None
     return [outcome if isinstance(outcome, InputError)
-            else _reading(outcome[0], outcome[1], _pieces(outcome[2], reader), min_confidence)
+            else _reading(outcome[0], outcome[1], _pieces(outcome[2], reader, predictor), min_confidence)
             for outcome in judged]
 
 
@@ -208,13 +209,21 @@ def _whole_surely_not_a_digit(probabilities):
     return len(probabilities) > NOT_A_DIGIT and probabilities[NOT_A_DIGIT] >= WIDE_NOT_A_DIGIT
 
 
-def _pieces(marks, reader):
+def _pieces(marks, reader, predictor):
     """(Digit, probabilities) left to right: the reader's digits of a wide mark it reads as several,
     else the mark read whole."""
     for mark, whole, wide in marks:
-        pieces = number_reader.read_mark(mark, reader, unanimous=_whole_surely_not_a_digit(whole)) \
-            if reader is not None and wide else None
+        doubted = _whole_surely_not_a_digit(whole)
+        pieces = number_reader.read_mark(mark, reader, unanimous=doubted) if reader is not None and wide else None
+        if pieces and doubted and _mostly_not_digits([piece for piece, _ in pieces], predictor):
+            pieces = None
         yield from pieces or [(mark, whole)]
+
+
+def _mostly_not_digits(pieces, predictor):
+    """Whether the digit network, reading each piece alone, finds them on average not digits."""
+    probabilities = predictor.predict(np.stack([piece.pixels for piece in pieces]))
+    return probabilities.shape[1] > NOT_A_DIGIT and probabilities[:, NOT_A_DIGIT].mean() >= PIECES_NOT_A_DIGIT
 
 
 def _reading(name, image, pieces, min_confidence):

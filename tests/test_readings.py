@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 
 from digit_recognizer import imaging, number_reader
-from digit_recognizer.config import READER_STRIDE, STRIP_WIDTH, WIDE_NOT_A_DIGIT
+from digit_recognizer.config import PIECES_NOT_A_DIGIT, READER_STRIDE, STRIP_WIDTH, WIDE_NOT_A_DIGIT
 from digit_recognizer.errors import InputError, NoDigitFound
 from digit_recognizer.readings import DigitPrediction, Reading, read_pictures
 from digit_recognizer.styles import number_ink, number_picture
@@ -181,13 +181,15 @@ def test_a_wide_mark_is_read_by_the_number_reader_and_the_rest_by_the_digit_netw
 
 
 class NotADigitPredictor:
-    """A digit network that finds every mark not a digit, ``share`` sure."""
+    """A digit network that finds every whole mark not a digit, ``share`` sure, and the pieces the
+    number reader cuts from it (its later calls) ``pieces_share`` sure."""
 
-    def __init__(self, share):
-        self.share = share
+    def __init__(self, share, pieces_share=0.0):
+        self.share, self.pieces_share, self.calls = share, pieces_share, 0
 
     def predict(self, fields):
-        return np.stack([with_not_a_digit(self.share, d8=0.9)] * len(fields))
+        self.calls += 1
+        return np.stack([with_not_a_digit(self.share if self.calls == 1 else self.pieces_share, d8=0.9)] * len(fields))
 
 
 class ReaderInTwoMinds(TwoDigitReader):
@@ -199,14 +201,18 @@ class ReaderInTwoMinds(TwoDigitReader):
         return logits
 
 
-def test_a_wide_mark_surely_not_a_digit_needs_the_reader_unanimous(mnist_digits):
-    images, _ = mnist_digits
+def wave_picture():
     wave = np.zeros((60, 200), np.uint8)
     columns = np.arange(10, 190)
     for offset in range(-3, 4):  # a thick sine wave across the picture
         wave[np.round(30 + 15 * np.sin(columns / 20)).astype(int) + offset, columns] = 255
     picture = Image.fromarray(255 - wave)
     assert number_reader.wide_marks(imaging.find_digits(picture)) == [True]
+    return picture
+
+
+def test_a_wide_mark_surely_not_a_digit_needs_the_reader_unanimous():
+    picture = wave_picture()
     for share, said in [(WIDE_NOT_A_DIGIT, "wave: not a digit"), (WIDE_NOT_A_DIGIT - 0.01, "wave: 35")]:
         reader = ReaderInTwoMinds()
         reading, = read_pictures([("wave", picture)], lambda: NotADigitPredictor(share), 0.7,
@@ -216,6 +222,19 @@ def test_a_wide_mark_surely_not_a_digit_needs_the_reader_unanimous(mnist_digits)
     reading, = read_pictures([("wave", picture)], lambda: NotADigitPredictor(WIDE_NOT_A_DIGIT), 0.7,
                              load_reader=lambda: reader)
     assert reading.number == "35"
+
+
+def test_a_wide_mark_surely_not_a_digit_is_not_one_when_its_pieces_are_not_digits_either():
+    """Hatching: the reader reads each bar as a 1, but the digit network finds neither the whole
+    nor, on average, the bars digits."""
+    picture = wave_picture()
+    for pieces_share, said in [(PIECES_NOT_A_DIGIT, "wave: not a digit"), (PIECES_NOT_A_DIGIT - 0.01, "wave: 35")]:
+        predictor = NotADigitPredictor(WIDE_NOT_A_DIGIT, pieces_share)
+        reading, = read_pictures([("wave", picture)], lambda: predictor, 0.7, load_reader=TwoDigitReader)
+        assert predictor.calls == 2 and reading.describe().startswith(said)
+    predictor = NotADigitPredictor(WIDE_NOT_A_DIGIT - 0.01, pieces_share=1.0)  # a whole not surely a non-digit:
+    reading, = read_pictures([("wave", picture)], lambda: predictor, 0.7, load_reader=TwoDigitReader)
+    assert predictor.calls == 1 and reading.number == "35"  # its pieces are not asked about
 
 def test_the_number_reader_is_not_loaded_for_narrow_marks(mnist_digits):
     images, _ = mnist_digits
