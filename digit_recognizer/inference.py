@@ -30,10 +30,21 @@ def load_number_reader(model_path, engine="auto"):
     if not reader_path.is_file():
         return None
     try:
-        return load_predictor(reader_path, engine, STRIP_INPUT)
+        reader = load_predictor(reader_path, engine, STRIP_INPUT)
     except InputError as error:
         print(f"warning: {error}; digits that touch are read as one digit", file=sys.stderr)
         return None
+    reader.firing_offset = recorded_firing_offset(reader_path)
+    return reader
+
+
+def recorded_firing_offset(reader_path):
+    """How far the reader's steps lie from the digits' centres, as main.py measured it; 0 when not recorded."""
+    try:
+        offset = float(artifacts.read_metadata(reader_path)["firing_offset_steps"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0.0
+    return offset if abs(offset) < IMAGE_SIZE else 0.0
 
 
 def load_predictor(model_path, engine="auto", input_shape=DIGIT_INPUT):

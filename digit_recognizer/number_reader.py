@@ -78,7 +78,7 @@ def training_strips(pixels, labels, count, rng, width=None, non_digit_inks=()):
     length = int(rng.choice(MAX_DIGITS + 1, p=shares / shares.sum()))
     chosen = rng.integers(0, len(labels), size=(count, length))
     if length:
-        rows = [_composed_row(pixels[indices].reshape(-1, IMAGE_SIZE, IMAGE_SIZE), rng) for indices in chosen]
+        rows = [_composed_row(pixels[indices].reshape(-1, IMAGE_SIZE, IMAGE_SIZE), rng)[0] for indices in chosen]
     else:
         rows = [_resized(non_digit_inks[index], rng) for index in rng.integers(0, len(non_digit_inks), count)]
     if width is None:
@@ -100,13 +100,15 @@ def _resized(ink, rng):
 
 
 def _composed_row(digits, rng):
-    """28x28 uint8 digits side by side as one ink picture (float, cropped to the ink)."""
+    """28x28 uint8 digits side by side as one ink picture (float, cropped to the ink), and the
+    column of each digit's centre in it."""
     tiles = []
     for digit in digits:
         tiles.append(_resized(_cropped(digit.astype(np.float32) / 255.0), rng))
     height = max(tile.shape[0] for tile in tiles) + 2 * DIGIT_LIFT
     canvas = np.zeros((height, sum(tile.shape[1] for tile in tiles) + GAP[1] * len(tiles)), np.float32)
     right = 0
+    centres = []
     for index, tile in enumerate(tiles):
         top = int(rng.integers(0, height - tile.shape[0] + 1))
         if index == 0:
@@ -118,7 +120,9 @@ def _composed_row(digits, rng):
         region = canvas[top : top + tile.shape[0], left : left + tile.shape[1]]
         np.maximum(region, tile, out=region)
         right = max(right, left + tile.shape[1])
-    return _cropped(canvas)
+        centres.append(left + tile.shape[1] / 2)
+    first_column = int(np.flatnonzero(canvas.max(axis=0) > 0.1)[0])
+    return _cropped(canvas), [centre - first_column for centre in centres]
 
 
 def touching_left(canvas, tile, top, right):
@@ -134,6 +138,26 @@ def touching_left(canvas, tile, top, right):
 def _cropped(ink, threshold=0.1):
     rows, cols = np.flatnonzero(ink.max(axis=1) > threshold), np.flatnonzero(ink.max(axis=0) > threshold)
     return ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
+def firing_offset(predict, pixels, labels, rng, rows=256):
+    """Where the reader says a digit is, against its centre, in steps: the median over ``rows``
+    rows of 2-4 of these digits, among those it reads exactly (0 when it reads none).
+    ``predict`` maps (N, 28, STRIP_WIDTH, 1) strips to the reader's logits.
+
+    A reader trained with CTC learns which step holds a digit, not where in the digit to say so:
+    one run fires at the centres, another a step before them. ``read_mark`` cuts a mark between
+    the digits' centres, so it moves the reader's steps by this much first."""
+    chosen = [rng.integers(0, len(labels), int(rng.integers(2, 5))) for _ in range(rows)]
+    composed = [_composed_row(pixels[indices].reshape(-1, IMAGE_SIZE, IMAGE_SIZE), rng) for indices in chosen]
+    logits = predict(np.stack([strip_from_ink(ink) for ink, _ in composed])[..., None])
+    offsets = []
+    for indices, (ink, centres), row_logits in zip(chosen, composed, logits):
+        digits, scale = decode(row_logits), strip_scale(ink.shape)
+        if [int(np.argmax(probabilities)) for _, probabilities in digits] == list(labels[indices]):
+            offsets += [(STRIP_MARGIN + centre * scale) / READER_STRIDE - 0.5 - step
+                        for (step, _), centre in zip(digits, centres)]
+    return float(np.median(offsets)) if offsets else 0.0
 
 
 def decode(logits):
@@ -180,9 +204,10 @@ def read_mark(mark, reader, unanimous=False):
     digits = readings[chosen]
     if len(digits) < 2 or (unanimous and min(map(len, readings)) < 2):
         return None
-    # Strip columns back to the mark's own.
+    # Strip columns back to the mark's own, each step moved to the digit's centre.
     scale, width = strip_scale(mark.ink.shape, ink_height=READING_INK_HEIGHTS[chosen]), mark.ink.shape[1]
-    centres = [((step + 0.5) * READER_STRIDE - STRIP_MARGIN) / scale for step, _ in digits]
+    offset = getattr(reader, "firing_offset", 0.0)
+    centres = [((step + offset + 0.5) * READER_STRIDE - STRIP_MARGIN) / scale for step, _ in digits]
     edges = [0, *[round((a + b) / 2) for a, b in zip(centres, centres[1:])], width]
     left, top = mark.box[0] / mark.scale, mark.box[1] / mark.scale
     pieces = []

@@ -202,6 +202,7 @@ class TrainedReader:
     model: object
     exact: float  # share of validation rows read exactly...
     validation_rows: int  # ...of these many
+    firing_offset: float  # steps from where it says a digit is to the digit's centre (number_reader.firing_offset)
     epochs_run: int
     interrupted: bool
     seconds: float
@@ -236,7 +237,9 @@ def train_number_reader(config, strategy, train_pixels, train_labels, val_pixels
             return None
     seconds = time.perf_counter() - started
     exact, validation_rows = reader_exact_share(reader, val_pixels, val_labels, config.seed)
-    return TrainedReader(reader, exact, validation_rows, len(history.history["loss"]), interrupted, seconds)
+    offset = number_reader.firing_offset(lambda strips: reader.predict(strips, verbose=0), val_pixels, val_labels,
+                                         np.random.default_rng(config.seed + 2))
+    return TrainedReader(reader, exact, validation_rows, offset, len(history.history["loss"]), interrupted, seconds)
 
 
 def reader_exact_share(reader, pixels, labels, seed, rows=READER_VALIDATION_ROWS):
@@ -256,6 +259,7 @@ def reader_metadata(config, trained):
     return {
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "validation": {"exact_rows": round(trained.exact, 6), "rows": trained.validation_rows},
+        "firing_offset_steps": round(trained.firing_offset, 3),
         "epochs_run": trained.epochs_run,
         "rows_per_epoch": config.reader_rows,
         "interrupted": trained.interrupted,

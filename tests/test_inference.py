@@ -76,6 +76,21 @@ def test_the_number_reader_runs_on_strips_alike_in_both_engines(trained_model):
     np.testing.assert_allclose(fast.predict(strips), slow.predict(strips), atol=1e-3)
 
 
+def test_a_reader_recorded_without_its_firing_offset_fires_at_the_centres(trained_model, copied_model):
+    import json
+
+    reader = artifacts.reader_path(copied_model)
+    for suffix in (".keras", ".tflite", ".json"):
+        reader.with_suffix(suffix).write_bytes(artifacts.reader_path(trained_model).with_suffix(suffix).read_bytes())
+    record = artifacts.read_metadata(reader)
+    record["firing_offset_steps"] = 1.25
+    artifacts.metadata_path(reader).write_text(json.dumps(record))
+    assert inference.load_number_reader(copied_model).firing_offset == 1.25
+    del record["firing_offset_steps"]  # a reader saved before it was measured
+    artifacts.metadata_path(reader).write_text(json.dumps(record))
+    assert inference.load_number_reader(copied_model).firing_offset == 0.0
+
+
 def test_a_model_without_a_number_reader_has_none(copied_model):
     assert not artifacts.reader_path(copied_model).exists()  # the copy holds the digit network alone
     assert inference.load_number_reader(copied_model) is None

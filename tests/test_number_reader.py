@@ -103,6 +103,44 @@ def test_a_wide_mark_read_as_two_digits_becomes_two_pieces_left_to_right(mnist_d
     assert all(piece.pixels.shape == (IMAGE_SIZE, IMAGE_SIZE) and piece.pixels.max() > 0.9 for piece, _ in pieces)
 
 
+def test_pieces_are_cut_where_the_readers_steps_lie_once_moved_by_its_firing_offset(mnist_digits):
+    images, _ = mnist_digits
+    mark = mark_of(number_ink(images[:2], np.random.default_rng(0), touching=(0, 0)))
+    classes = [0] * (STRIP_WIDTH // READER_STRIDE)
+    classes[3], classes[6] = 5, 8
+    reader = StandInReader(classes)
+    cut = number_reader.read_mark(mark, reader)[0][0].box[2]
+    reader.firing_offset = 2.0  # it fires two steps before each digit's centre
+    moved = number_reader.read_mark(mark, reader)[0][0].box[2]
+    strip_columns_per_mark_pixel = STRIP_INK / mark.ink.shape[0]
+    assert moved - cut == pytest.approx(2 * READER_STRIDE / strip_columns_per_mark_pixel * mark.scale, abs=2.5)
+
+
+class BarReader:
+    """A stand-in reader of rows of upright bars (1s): it says "1" at each run of inked columns,
+    ``late`` steps after the run's centre."""
+
+    def __init__(self, late):
+        self.late = late
+
+    def predict(self, strips):
+        logits = np.stack([logits_for([0] * (STRIP_WIDTH // READER_STRIDE))] * len(strips))
+        for row, strip in zip(logits, strips):
+            inked = np.flatnonzero(strip[..., 0].max(axis=0) > 0.5)
+            for run in np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1):
+                row[int((run[0] + run[-1]) / 2 / READER_STRIDE) + self.late] = logits_for([2])[0]
+        return logits
+
+
+@pytest.mark.parametrize("late", [0, 1, 2])
+def test_the_firing_offset_is_how_far_from_the_digits_centres_the_reader_fires(late):
+    bars = np.zeros((50, IMAGE_SIZE, IMAGE_SIZE), np.uint8)
+    bars[:, 4:24, 12:16] = 255  # 1s, four columns wide
+    offset = number_reader.firing_offset(BarReader(late).predict, bars.reshape(50, -1), np.ones(50, int),
+                                         np.random.default_rng(0))
+    assert offset == pytest.approx(-late, abs=0.5)
+
+
 def test_the_digits_most_ink_heights_read_win(mnist_digits):
     images, _ = mnist_digits
     mark = mark_of(number_ink(images[:2], np.random.default_rng(0), touching=(0, 0)))

@@ -53,6 +53,8 @@ def test_the_number_reader_is_saved_beside_the_model_with_its_own_record(trained
     assert record["epochs_run"] == 1 and record["rows_per_epoch"] == 256 and record["interrupted"] is False
     assert 0.0 <= record["validation"]["exact_rows"] <= 1.0 and record["validation"]["rows"] >= 2000
     assert record["parameters"] == reader_network().count_params()
+    assert abs(record["firing_offset_steps"]) < 28  # measured, whatever a reader of one epoch learnt
+    assert inference.load_number_reader(trained_model).firing_offset == record["firing_offset_steps"]
 
 
 def test_reader_rows_are_the_same_for_the_same_seed(mnist_digits):
