@@ -34,17 +34,10 @@ def load_number_reader(model_path, engine="auto"):
     except InputError as error:
         print(f"warning: {error}; digits that touch are read as one digit", file=sys.stderr)
         return None
-    reader.firing_offset = recorded_firing_offset(reader_path)
+    # How far its steps lie from the digits' centres (number_reader.firing_offset); 0 when not recorded.
+    reader.firing_offset = recorded_number(reader_path, ("firing_offset_steps",), 0.0,
+                                           lambda steps: abs(steps) < IMAGE_SIZE)
     return reader
-
-
-def recorded_firing_offset(reader_path):
-    """How far the reader's steps lie from the digits' centres, as main.py measured it; 0 when not recorded."""
-    try:
-        offset = float(artifacts.read_metadata(reader_path)["firing_offset_steps"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0.0
-    return offset if abs(offset) < IMAGE_SIZE else 0.0
 
 
 def load_predictor(model_path, engine="auto", input_shape=DIGIT_INPUT):
@@ -67,11 +60,20 @@ def load_predictor(model_path, engine="auto", input_shape=DIGIT_INPUT):
 
 def recorded_temperature(model_path):
     """The temperature main.py fitted for the model (see calibration.py); 1 (none) when it recorded none."""
+    return recorded_number(model_path, ("calibration", "temperature"), 1.0, lambda value: 0 < value < float("inf"))
+
+
+def recorded_number(model_path, keys, default, valid):
+    """The number main.py recorded in the model's metadata under ``keys``, or ``default`` where it
+    recorded none, or one that ``valid`` refuses."""
     try:
-        temperature = float(artifacts.read_metadata(model_path)["calibration"]["temperature"])
+        value = artifacts.read_metadata(model_path)
+        for key in keys:
+            value = value[key]
+        value = float(value)
     except (OSError, ValueError, KeyError, TypeError):
-        return 1.0
-    return temperature if 0 < temperature < float("inf") else 1.0
+        return default
+    return value if valid(value) else default
 
 
 def _engine(model_path, engine, input_shape):

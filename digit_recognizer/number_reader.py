@@ -155,9 +155,14 @@ def firing_offset(predict, pixels, labels, rng, rows=256):
     for indices, (ink, centres), row_logits in zip(chosen, composed, logits):
         digits, scale = decode(row_logits), strip_scale(ink.shape)
         if [int(np.argmax(probabilities)) for _, probabilities in digits] == list(labels[indices]):
-            offsets += [(STRIP_MARGIN + centre * scale) / READER_STRIDE - 0.5 - step
+            offsets += [(centre - mark_column(step, scale)) * scale / READER_STRIDE
                         for (step, _), centre in zip(digits, centres)]
     return float(np.median(offsets)) if offsets else 0.0
+
+
+def mark_column(step, scale):
+    """The column of a mark (``scale`` strip pixels per pixel of it) at the middle of a reader's step."""
+    return ((step + 0.5) * READER_STRIDE - STRIP_MARGIN) / scale
 
 
 def decode(logits):
@@ -207,7 +212,7 @@ def read_mark(mark, reader, unanimous=False):
     # Strip columns back to the mark's own, each step moved to the digit's centre.
     scale, width = strip_scale(mark.ink.shape, ink_height=READING_INK_HEIGHTS[chosen]), mark.ink.shape[1]
     offset = getattr(reader, "firing_offset", 0.0)
-    centres = [((step + offset + 0.5) * READER_STRIDE - STRIP_MARGIN) / scale for step, _ in digits]
+    centres = [mark_column(step + offset, scale) for step, _ in digits]
     edges = [0, *[round((a + b) / 2) for a, b in zip(centres, centres[1:])], width]
     left, top = mark.box[0] / mark.scale, mark.box[1] / mark.scale
     pieces = []

@@ -236,6 +236,7 @@ def test_a_wide_mark_surely_not_a_digit_is_not_one_when_its_pieces_are_not_digit
     reading, = read_pictures([("wave", picture)], lambda: predictor, 0.7, load_reader=TwoDigitReader)
     assert predictor.calls == 1 and reading.number == "35"  # its pieces are not asked about
 
+
 def test_the_number_reader_is_not_loaded_for_narrow_marks(mnist_digits):
     images, _ = mnist_digits
     picture = number_picture(images[:3])
