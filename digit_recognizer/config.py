@@ -19,6 +19,13 @@ WIDE_NOT_A_DIGIT = 0.99
 # ...and the digit network, reading each of the digits the reader found there, must on average find
 # them less likely than this not digits (hatching read as "111": each bar is a 1 to the reader).
 PIECES_NOT_A_DIGIT = 0.5
+# A mark narrower than tall can still be two digits touching (a 1 beside another: "41", "15"). It
+# goes to the number reader only when the digit network, reading it whole, is less sure than this
+# of one digit and less sure than WIDE_NOT_A_DIGIT that it is none (an H, an N, a U, a square are
+# "11" to the reader, and surely no digit to the digit network); and the reader's digits stand only
+# if every ink height spells the same ones, each at least PAIR_CONFIDENCE sure.
+PAIR_DOUBT = 0.99
+PAIR_CONFIDENCE = 0.9
 
 # MNIST's recipe: the digit's longer side is scaled to 20 px, and its centre of mass
 # sits at the centre of the 28x28 field.

@@ -13,13 +13,15 @@ from collections import Counter
 import numpy as np
 from PIL import Image
 
-from .config import IMAGE_SIZE, READER_STRIDE, STRIP_INK, STRIP_WIDTH
+from .config import IMAGE_SIZE, PAIR_CONFIDENCE, READER_STRIDE, STRIP_INK, STRIP_WIDTH
 from .imaging import digit_from_ink
 
 # Which marks may hold several digits: wider than tall...
 MIN_ASPECT = 1.0
 MAX_ASPECT = 6.0  # ...but no wider than this (a line, a bar is no row of digits)...
 WIDER_THAN_OTHERS = 1.5  # ...and this many times as wide as the picture's narrow marks (their median)
+PAIR_ASPECT = 0.5  # A narrower mark, down to this, may be two touching digits, one of them a 1
+SEVERAL, PAIR = "several", "pair"  # what wide_marks says a mark may hold
 BLANK = 0  # CTC's "no digit here" class; digit d is class d + 1
 STRIP_MARGIN = 2  # columns left empty before the ink
 MAX_DIGITS = 6  # the longest row the reader learns from
@@ -187,19 +189,24 @@ def decode(logits):
 
 
 def wide_marks(marks):
-    """For each mark, whether it may hold several digits. Beside narrow marks (no wider than tall),
-    only one much wider than they are does: the picture's own digits say how wide one digit is there."""
+    """For each mark, what it may hold: SEVERAL digits, a touching PAIR, or None (one digit).
+    SEVERAL: wider than tall, and much wider than the picture's narrow marks (no wider than tall),
+    whose median width says how wide one digit is there. PAIR: narrower than that, down to
+    PAIR_ASPECT, whatever its neighbours (a 1 beside a digit is hardly wider than one digit);
+    readings.py lets only the pairs the digit network doubts reach the reader."""
     aspects = [mark.ink.shape[1] / mark.ink.shape[0] for mark in marks]
     narrow = [mark.ink.shape[1] for mark, aspect in zip(marks, aspects) if aspect <= MIN_ASPECT]
     typical = np.median(narrow) if narrow else 0.0
-    return [MIN_ASPECT < aspect <= MAX_ASPECT and mark.ink.shape[1] > WIDER_THAN_OTHERS * typical
+    return [SEVERAL if MIN_ASPECT < aspect <= MAX_ASPECT and mark.ink.shape[1] > WIDER_THAN_OTHERS * typical
+            else PAIR if PAIR_ASPECT < aspect <= MIN_ASPECT else None
             for mark, aspect in zip(marks, aspects)]
 
 
-def read_mark(mark, reader, unanimous=False):
+def read_mark(mark, reader, unanimous=False, alike=False):
     """The digits a wide mark holds, as (Digit, probabilities) left to right, or None when the
     reader sees one digit there, or none (the digit network then reads it whole). With
-    ``unanimous``, it must see several digits at every ink height it reads the mark at."""
+    ``unanimous``, it must see several digits at every ink height it reads the mark at; with
+    ``alike``, the same digits at every height, each at least PAIR_CONFIDENCE sure."""
     strips = np.stack([strip_from_ink(mark.ink, ink_height=height) for height in READING_INK_HEIGHTS])
     readings = [decode(logits) for logits in reader.predict(strips[..., None])]
     spelled = [tuple(int(np.argmax(probabilities)) for _, probabilities in digits) for digits in readings]
@@ -208,6 +215,8 @@ def read_mark(mark, reader, unanimous=False):
     chosen = max(range(len(spelled)), key=lambda index: (votes[spelled[index]], index == usual))
     digits = readings[chosen]
     if len(digits) < 2 or (unanimous and min(map(len, readings)) < 2):
+        return None
+    if alike and (len(votes) > 1 or min(probabilities.max() for _, probabilities in digits) < PAIR_CONFIDENCE):
         return None
     # Strip columns back to the mark's own, each step moved to the digit's centre.
     scale, width = strip_scale(mark.ink.shape, ink_height=READING_INK_HEIGHTS[chosen]), mark.ink.shape[1]

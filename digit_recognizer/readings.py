@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from . import imaging, number_reader
-from .config import NOT_A_DIGIT, NUM_CLASSES, PIECES_NOT_A_DIGIT, WIDE_NOT_A_DIGIT
+from .config import NOT_A_DIGIT, NUM_CLASSES, PAIR_DOUBT, PIECES_NOT_A_DIGIT, WIDE_NOT_A_DIGIT
 from .errors import InputError
 
 
@@ -167,14 +167,16 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
     Returns one outcome per picture, in order: its ``Reading``, or the ``InputError`` that stopped
     it (not an image, no digit found, ...). ``load_predictor()`` is called once, and only when
     some picture holds digits, so that a picture with nothing to read never waits for a model;
-    ``load_reader()`` (the number reader, or None) only when some mark is wide enough to hold
+    ``load_reader()`` (the number reader, or None) only when some mark may hold
     several digits.
 
     The digit network reads every mark whole, in one batch; the number reader reads the wide marks,
     and the digits it finds there replace the whole mark's reading. Where the digit network is
     WIDE_NOT_A_DIGIT sure a wide mark is not a digit (a scribble, a wave, a row of hatching), the
     reader's digits stand only if it finds several at every ink height it reads the mark at, and
-    the digit network, reading them one by one, finds them digits (PIECES_NOT_A_DIGIT).
+    the digit network, reading them one by one, finds them digits (PIECES_NOT_A_DIGIT). A mark
+    narrower than tall may still be two digits touching: the reader reads it when the digit network
+    doubts it (PAIR_DOUBT), and its digits stand only if every ink height spells the same ones.
     """
     found = []
     for name, picture in pictures:
@@ -191,18 +193,29 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
         return found
     predictor = load_predictor()
     wholes = iter(predictor.predict(np.stack([mark.pixels for _, _, marks in read for mark in marks])))
-    judged = [outcome if isinstance(outcome, InputError)  # each mark with its reading as a whole, and if wide
-              else (*outcome[:2], list(zip(outcome[2], wholes, _wide(outcome[2], separate))))
-              for outcome in found]
-    some_wide = any(wide for outcome in judged if not isinstance(outcome, InputError) for *_, wide in outcome[2])
+    judged = []  # each mark with its reading as a whole, and what it may hold
+    for outcome in found:
+        if isinstance(outcome, InputError):
+            judged.append(outcome)
+            continue
+        name, image, marks = outcome
+        read_whole = [next(wholes) for _ in marks]
+        judged.append((name, image, list(zip(marks, read_whole, _may_hold(marks, read_whole, separate)))))
+    some_wide = any(holds for outcome in judged if not isinstance(outcome, InputError) for *_, holds in outcome[2])
     reader = load_reader() if load_reader and some_wide else None
     return [outcome if isinstance(outcome, InputError)
             else _reading(outcome[0], outcome[1], _pieces(outcome[2], reader, predictor), min_confidence)
             for outcome in judged]
 
 
-def _wide(marks, separate):
-    return number_reader.wide_marks(marks) if separate else [False] * len(marks)
+def _may_hold(marks, read_whole, separate):
+    """For each mark, what the number reader is to look for in it (number_reader.wide_marks), or
+    None: a narrow mark may be a PAIR only if the digit network doubts it is one digit, or none."""
+    if not separate:
+        return [None] * len(marks)
+    return [None if holds == number_reader.PAIR and (probabilities[:NUM_CLASSES].max() >= PAIR_DOUBT
+                                                    or _whole_surely_not_a_digit(probabilities))
+            else holds for holds, probabilities in zip(number_reader.wide_marks(marks), read_whole)]
 
 
 def _whole_surely_not_a_digit(probabilities):
@@ -212,9 +225,10 @@ def _whole_surely_not_a_digit(probabilities):
 def _pieces(marks, reader, predictor):
     """(Digit, probabilities) left to right: the reader's digits of a wide mark it reads as several,
     else the mark read whole."""
-    for mark, whole, wide in marks:
+    for mark, whole, holds in marks:
         doubted = _whole_surely_not_a_digit(whole)
-        pieces = number_reader.read_mark(mark, reader, unanimous=doubted) if reader is not None and wide else None
+        pieces = (number_reader.read_mark(mark, reader, unanimous=doubted, alike=holds == number_reader.PAIR)
+                  if reader is not None and holds else None)
         if pieces and doubted and _mostly_not_digits([piece for piece, _ in pieces], predictor):
             pieces = None
         yield from pieces or [(mark, whole)]

@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 
 from digit_recognizer import imaging, number_reader
-from digit_recognizer.config import IMAGE_SIZE, READER_STRIDE, STRIP_INK, STRIP_WIDTH
+from digit_recognizer.config import IMAGE_SIZE, PAIR_CONFIDENCE, READER_STRIDE, STRIP_INK, STRIP_WIDTH
 from digit_recognizer.styles import number_ink
 
 
@@ -165,17 +165,34 @@ def test_digits_read_past_the_end_of_the_ink_are_not_trusted(mnist_digits):
     assert number_reader.read_mark(mark, StandInReader(classes)) is None
 
 
-def test_only_marks_that_may_hold_several_digits_are_wide(mnist_digits):
+def test_what_a_mark_may_hold_follows_its_shape_and_the_pictures_other_marks(mnist_digits):
     images, _ = mnist_digits
-    digit = mark_of(images[0].astype(np.float32) / 255)
     pair = mark_of(number_ink(images[:2], np.random.default_rng(0), touching=(0, 0)))
     bar = imaging.digit_from_ink(np.ones((12, 400), np.float32), 0, 0, 1.0)
-    assert number_reader.wide_marks([digit]) == [False]
-    assert number_reader.wide_marks([pair]) == [True]
-    assert number_reader.wide_marks([bar]) == [False]  # a line, not a row of digits
-    assert number_reader.wide_marks([pair, pair]) == [True, True]  # "20 24": two touching pairs
-    assert number_reader.wide_marks([digit, pair, digit]) == [False, True, False]
+    one = imaging.digit_from_ink(np.ones((50, 10), np.float32), 0, 0, 1.0)
     round_digit = imaging.digit_from_ink(np.ones((50, 45), np.float32), 0, 0, 1.0)
+    several, may_pair = number_reader.SEVERAL, number_reader.PAIR
+    assert number_reader.wide_marks([pair]) == [several]
+    assert number_reader.wide_marks([bar]) == [None]  # a line, not a row of digits
+    assert number_reader.wide_marks([one]) == [None]  # too narrow for two digits
+    assert number_reader.wide_marks([round_digit]) == [may_pair]  # a 1 touching a 0, say
+    assert number_reader.wide_marks([pair, pair]) == [several, several]  # "20 24": two touching pairs
+    assert number_reader.wide_marks([one, pair, one]) == [None, several, None]
     broad_digit = imaging.digit_from_ink(np.ones((50, 60), np.float32), 0, 0, 1.0)  # wider than tall...
     # ...but not much wider than the picture's other digits: one digit, written broad.
-    assert number_reader.wide_marks([round_digit, broad_digit, round_digit]) == [False, False, False]
+    assert number_reader.wide_marks([round_digit, broad_digit, round_digit]) == [may_pair, None, may_pair]
+
+
+def test_a_pair_stands_only_when_every_ink_height_spells_the_same_sure_digits(mnist_digits):
+    images, _ = mnist_digits
+    mark = mark_of(number_ink(images[:2], np.random.default_rng(0), touching=(0, 0)))
+    two_ones, one_seven = [0, 2, 0, 2, 0, 0], [0, 8, 8, 0, 0, 0]
+    assert [int(np.argmax(p)) for _, p in number_reader.read_mark(mark, StandInReader(two_ones), alike=True)] == [1, 1]
+    in_two_minds = StandInReader(two_ones, two_ones, two_ones, two_ones, one_seven)
+    assert number_reader.read_mark(mark, in_two_minds) is not None
+    assert number_reader.read_mark(mark, in_two_minds, alike=True) is None
+    unsure = StandInReader(two_ones)
+    for logits in unsure.logits:
+        logits[3, 4] = 5.0 + np.log(1 / PAIR_CONFIDENCE - 1) + 0.01  # a 3 nearly as likely as the second 1
+    assert number_reader.read_mark(mark, unsure) is not None
+    assert number_reader.read_mark(mark, unsure, alike=True) is None

@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 
 from digit_recognizer import imaging, number_reader
-from digit_recognizer.config import PIECES_NOT_A_DIGIT, READER_STRIDE, STRIP_WIDTH, WIDE_NOT_A_DIGIT
+from digit_recognizer.config import PAIR_DOUBT, PIECES_NOT_A_DIGIT, READER_STRIDE, STRIP_WIDTH, WIDE_NOT_A_DIGIT
 from digit_recognizer.errors import InputError, NoDigitFound
 from digit_recognizer.readings import DigitPrediction, Reading, read_pictures
 from digit_recognizer.styles import number_ink, number_picture
@@ -105,17 +105,17 @@ def test_a_picture_of_marks_none_a_digit_is_not_a_digit():
 
 
 class CountingPredictor:
-    """Sure (an 8, 90%) of the whole marks in ``pictures`` and of nothing else, as a network that has
-    learnt that pieces of digits are not digits; counts the calls."""
+    """``share`` sure (an 8) of the whole marks in ``pictures`` and of nothing else, as a network that
+    has learnt that pieces of digits are not digits; counts the calls."""
 
-    def __init__(self, *pictures):
-        self.batches = []
+    def __init__(self, *pictures, share=PAIR_DOUBT):
+        self.batches, self.share = [], share
         self.marks = [digit.pixels for picture in pictures for digit in imaging.find_digits(picture)]
 
     def predict(self, fields):
         self.batches.append(len(fields))
         known = [any(np.abs(field - mark).max() < 1e-6 for mark in self.marks) for field in fields]
-        return np.stack([probabilities(d8=0.9) if sure else np.full(10, 0.1, np.float32) for sure in known])
+        return np.stack([probabilities(d8=self.share) if sure else np.full(10, 0.1, np.float32) for sure in known])
 
 
 def test_pictures_are_read_in_order_with_one_model_call(tmp_path, mnist_digits):
@@ -154,17 +154,18 @@ def test_separate_decides_whether_a_picture_may_hold_a_number(mnist_digits, sepa
 
 
 class TwoDigitReader:
-    """A stand-in number reader that reads every strip as a 3 then a 5, and counts its calls."""
+    """A stand-in number reader that reads every strip as a 3 then a 5 (at the given steps), and
+    counts its calls."""
 
-    def __init__(self):
-        self.calls = 0
+    def __init__(self, steps=(2, 10)):
+        self.calls, self.steps = 0, steps
 
     def predict(self, strips):
         self.calls += 1
         steps = STRIP_WIDTH // READER_STRIDE
         logits = np.full((len(strips), steps, 11), -5.0, np.float32)
         logits[:, :, 0] = 5.0
-        logits[:, 2, 4] = logits[:, 10, 6] = 10.0  # class d + 1 is digit d
+        logits[:, self.steps[0], 4] = logits[:, self.steps[1], 6] = 10.0  # class d + 1 is digit d
         return logits
 
 
@@ -197,7 +198,7 @@ class ReaderInTwoMinds(TwoDigitReader):
 
     def predict(self, strips):
         logits = super().predict(strips)
-        logits[0, 10, 6] = -5.0
+        logits[0, self.steps[1], 6] = -5.0
         return logits
 
 
@@ -207,7 +208,7 @@ def wave_picture():
     for offset in range(-3, 4):  # a thick sine wave across the picture
         wave[np.round(30 + 15 * np.sin(columns / 20)).astype(int) + offset, columns] = 255
     picture = Image.fromarray(255 - wave)
-    assert number_reader.wide_marks(imaging.find_digits(picture)) == [True]
+    assert number_reader.wide_marks(imaging.find_digits(picture)) == [number_reader.SEVERAL]
     return picture
 
 
@@ -237,7 +238,7 @@ def test_a_wide_mark_surely_not_a_digit_is_not_one_when_its_pieces_are_not_digit
     assert predictor.calls == 1 and reading.number == "35"  # its pieces are not asked about
 
 
-def test_the_number_reader_is_not_loaded_for_narrow_marks(mnist_digits):
+def test_the_number_reader_is_not_loaded_for_narrow_marks_the_digit_network_is_sure_of(mnist_digits):
     images, _ = mnist_digits
     picture = number_picture(images[:3])
 
@@ -246,3 +247,40 @@ def test_the_number_reader_is_not_loaded_for_narrow_marks(mnist_digits):
 
     reading, = read_pictures([("spaced", picture)], lambda: CountingPredictor(picture), 0.7, load_reader=no_reader)
     assert reading.number == "888"
+
+
+def narrow_pair_picture(mnist_digits):
+    """A 1 touching a 7: a mark narrower than tall."""
+    images, labels = mnist_digits
+    one, seven = images[list(labels).index(1)], images[list(labels).index(7)]
+    ink = number_ink([one, seven], np.random.default_rng(0), touching=(0, 0))
+    picture = Image.fromarray(np.round(255 - ink * 255).astype(np.uint8))
+    assert number_reader.wide_marks(imaging.find_digits(picture)) == [number_reader.PAIR]
+    return picture
+
+
+@pytest.mark.parametrize("share, reader, said", [
+    (PAIR_DOUBT - 0.01, TwoDigitReader(steps=(1, 3)), "35"),  # doubted, read alike at every height
+    (PAIR_DOUBT - 0.01, ReaderInTwoMinds(steps=(1, 3)), "8"),  # doubted, but the heights disagree
+    (PAIR_DOUBT, None, "8"),  # the digit network is sure: the reader is not even loaded
+])
+def test_a_narrow_mark_the_digit_network_doubts_is_read_as_a_pair_when_the_reader_is_sure(
+        mnist_digits, share, reader, said):
+    picture = narrow_pair_picture(mnist_digits)
+
+    def load_reader():
+        assert reader is not None, "the number reader was loaded"
+        return reader
+
+    reading, = read_pictures([("pair", picture)], lambda: CountingPredictor(picture, share=share), 0.7,
+                             load_reader=load_reader)
+    assert reading.number == said
+
+
+def test_a_narrow_mark_surely_not_a_digit_is_not_read_as_a_pair(mnist_digits):
+    def no_reader():
+        raise AssertionError("the number reader was loaded")
+
+    reading, = read_pictures([("pair", narrow_pair_picture(mnist_digits))],
+                             lambda: NotADigitPredictor(WIDE_NOT_A_DIGIT), 0.7, load_reader=no_reader)
+    assert reading.describe().startswith("pair: not a digit")
