@@ -201,8 +201,8 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
         name, image, marks = outcome
         read_whole = [next(wholes) for _ in marks]
         judged.append((name, image, list(zip(marks, read_whole, _may_hold(marks, read_whole, separate)))))
-    some_wide = any(holds for outcome in judged if not isinstance(outcome, InputError) for *_, holds in outcome[2])
-    reader = load_reader() if load_reader and some_wide else None
+    some_for_reader = any(holds for outcome in judged if not isinstance(outcome, InputError) for *_, holds in outcome[2])
+    reader = load_reader() if load_reader and some_for_reader else None
     return [outcome if isinstance(outcome, InputError)
             else _reading(outcome[0], outcome[1], _pieces(outcome[2], reader, predictor), min_confidence)
             for outcome in judged]

@@ -238,13 +238,13 @@ def test_a_wide_mark_surely_not_a_digit_is_not_one_when_its_pieces_are_not_digit
     assert predictor.calls == 1 and reading.number == "35"  # its pieces are not asked about
 
 
+def no_reader():
+    raise AssertionError("the number reader was loaded")
+
+
 def test_the_number_reader_is_not_loaded_for_narrow_marks_the_digit_network_is_sure_of(mnist_digits):
     images, _ = mnist_digits
     picture = number_picture(images[:3])
-
-    def no_reader():
-        raise AssertionError("the number reader was loaded")
-
     reading, = read_pictures([("spaced", picture)], lambda: CountingPredictor(picture), 0.7, load_reader=no_reader)
     assert reading.number == "888"
 
@@ -278,9 +278,6 @@ def test_a_narrow_mark_the_digit_network_doubts_is_read_as_a_pair_when_the_reade
 
 
 def test_a_narrow_mark_surely_not_a_digit_is_not_read_as_a_pair(mnist_digits):
-    def no_reader():
-        raise AssertionError("the number reader was loaded")
-
     reading, = read_pictures([("pair", narrow_pair_picture(mnist_digits))],
                              lambda: NotADigitPredictor(WIDE_NOT_A_DIGIT), 0.7, load_reader=no_reader)
     assert reading.describe().startswith("pair: not a digit")
