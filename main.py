@@ -104,7 +104,8 @@ def main(argv=None):
         saved = artifacts.save(trained.model, config.model, metadata)
         print("Saved " + ", ".join(map(str, saved)))
     if config.reader_epochs and not trained.interrupted:
-        save_number_reader(config, strategy, chief, train_pixels, train_labels, val_pixels, val_labels)
+        save_number_reader(config, strategy, chief, trained.model, train_pixels, train_labels, val_pixels,
+                           val_labels)
     if not chief:
         return 0
 
@@ -168,13 +169,14 @@ def fine_tune(config):
     return 0
 
 
-def save_number_reader(config, strategy, chief, train_pixels, train_labels, val_pixels, val_labels):
-    """Train the reader of touching digits on rows of the same training digits, and save it beside
-    the model (the chief)."""
+def save_number_reader(config, strategy, chief, digit_network, train_pixels, train_labels, val_pixels, val_labels):
+    """Train the reader of touching digits on rows of the same training digits, starting from the
+    digit network just trained, and save it beside the model (the chief)."""
     from digit_recognizer import artifacts, training
 
     print(f"\nNumber reader (touching digits): {config.reader_epochs} x {config.reader_rows} rows of the training digits")
-    reader = training.train_number_reader(config, strategy, train_pixels, train_labels, val_pixels, val_labels)
+    reader = training.train_number_reader(config, strategy, train_pixels, train_labels, val_pixels, val_labels,
+                                          digit_network)
     if reader is None:
         print("Interrupted before its first epoch ended: no number reader saved", file=sys.stderr)
         return

@@ -9,6 +9,11 @@ measurement (bench/train_bench.py). ``number_reader`` reads a strip of touching 
 from .config import IMAGE_SIZE, NUM_CLASSES, READER_STRIDE, STROKE_JITTER
 from .keras_runtime import keras, layers, ops
 
+# The number reader is the digit network slid along a strip: its two poolings give a 28-column
+# window every READER_STRIDE columns, and this much padding on either side centres one on every
+# step (step i on the strip's columns 4i - 12 to 4i + 15).
+WINDOW_PAD = (IMAGE_SIZE - READER_STRIDE) // 2
+
 
 def build_model(arch, classes=NUM_CLASSES):
     """An uncompiled model mapping (N, 28, 28, 1) floats in [0, 1] to (N, classes) probabilities:
@@ -57,26 +62,48 @@ def batchnorm_cnn(classes=NUM_CLASSES):
 def number_reader():
     """(N, 28, width, 1) strips -> (N, width / READER_STRIDE, 11) logits: blank, then the digits.
 
-    A CRNN without the recurrence: convolutions see a digit and its neighbours, the height is
-    folded away, and 1-D convolutions along the row (seeing about three digits at once) decide
-    what each step holds. Fully convolutional, so it trains on strips as narrow as their rows.
+    The default digit network slid along the strip, then a CTC head: the digit network's own
+    layers (``batchnorm_cnn``'s, its Dense over the last 2x2 map turned into a 2x2 convolution) see
+    a 28-column window centred on every step, and 1-D convolutions along the row (seeing about
+    three digits at once) decide what each step holds. ``warm_start`` copies the trained digit
+    network into it, so the reader starts out reading digits as well as the digit network does
+    and only has to learn where one ends and the next begins (README, "Touching digits").
+    Fully convolutional, so it trains on strips as narrow as their rows.
     """
     inputs = keras.Input(shape=(IMAGE_SIZE, None, 1))
-    x = inputs
-    # A third wider than at first (24, 48, 96, 128 filters): most touching numbers it missed had one
-    # digit misread, and the wider one misreads fewer (README, "Touching digits").
-    for filters in (32, 64):
-        x = conv_bn_relu(x, filters, padding="same")
-        x = layers.MaxPooling2D()(x)  # after both: 7 rows, a step every READER_STRIDE columns
-    for filters in (128, 128):
-        x = conv_bn_relu(x, filters, padding="same")
-    x = conv_bn_relu(x, 160, kernel=(IMAGE_SIZE // READER_STRIDE, 1))  # the 7 rows folded into one
-    x = layers.Reshape((-1, 160))(x)
+    x = layers.ZeroPadding2D(((0, 0), (WINDOW_PAD, WINDOW_PAD)))(inputs)
+    for filters in (16, 16):
+        x = conv_bn_relu(x, filters)
+    x = layers.MaxPooling2D()(x)
+    for filters in (64, 64):
+        x = conv_bn_relu(x, filters)
+    x = layers.MaxPooling2D()(x)  # after both, a window every READER_STRIDE columns
+    x = conv_bn_relu(x, 128)
+    x = conv_bn_relu(x, 256, kernel=2)  # the digit network's Dense(256), window by window
+    x = layers.Reshape((-1, 256))(x)
+    x = layers.Dropout(0.3)(x)
     for _ in range(2):
         x = layers.Conv1D(160, 5, padding="same", activation="relu")(x)
         x = layers.Dropout(0.2)(x)
     outputs = layers.Dense(NUM_CLASSES + 1)(x)  # logits, as CTC wants them
     return keras.Model(inputs, outputs, name="number_reader")
+
+
+def warm_start(reader, digit_network):
+    """Copy a trained default digit network (or an ensemble's first member) into the number reader's
+    first layers; False, and nothing copied, for another architecture (the reader then learns from scratch)."""
+    members = [layer for layer in digit_network.layers if isinstance(layer, keras.Model)]
+    network = members[0] if members else digit_network
+    before_reshape = reader.layers[: [type(layer) for layer in reader.layers].index(layers.Reshape)]
+    trunk = [layer for layer in before_reshape if layer.weights]
+    targets = [layer.get_weights() for layer in trunk]
+    sources = [layer.get_weights() for layer in network.layers if layer.weights][: len(trunk)]
+    if [[array.size for array in weights] for weights in sources] != [[array.size for array in weights] for weights in targets]:
+        return False
+    # Flatten then Dense is a convolution over the 2x2 map: the same numbers in the convolution's shape.
+    for layer, source, target in zip(trunk, sources, targets):
+        layer.set_weights([array.reshape(like.shape) for array, like in zip(source, target)])
+    return True
 
 
 def conv_bn_relu(x, filters, kernel=3, padding="valid"):

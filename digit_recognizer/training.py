@@ -208,9 +208,10 @@ class TrainedReader:
     seconds: float
 
 
-def train_number_reader(config, strategy, train_pixels, train_labels, val_pixels, val_labels):
-    """Train the number reader for ``config.reader_epochs`` on rows of the training digits, and
-    measure it on rows of the validation digits. None when Ctrl-C came before its first epoch.
+def train_number_reader(config, strategy, train_pixels, train_labels, val_pixels, val_labels, digit_network):
+    """Train the number reader for ``config.reader_epochs`` on rows of the training digits, starting
+    from ``digit_network`` (model.warm_start), and measure it on rows of the validation digits.
+    None when Ctrl-C came before its first epoch.
 
     When the digit network learns "not a digit", the reader learns that wide drawings of
     non-digits hold no digits, so that they go to the digit network whole (see readings.py)."""
@@ -220,6 +221,7 @@ def train_number_reader(config, strategy, train_pixels, train_labels, val_pixels
     rows = RowBatches(train_pixels, train_labels, config.reader_rows, config.seed, inks)
     with strategy.scope():
         reader = models.number_reader()
+        models.warm_start(reader, digit_network)
         schedule = keras.optimizers.schedules.CosineDecay(READER_LEARNING_RATE, len(rows) * config.reader_epochs,
                                                           alpha=0.01)
         reader.compile(optimizer=keras.optimizers.Adam(schedule), loss=keras.losses.CTC())

@@ -4,7 +4,8 @@ import pytest
 
 from digit_recognizer import training
 from digit_recognizer.config import ARCHITECTURES, RECIPES
-from digit_recognizer.model import RandomAffine, average, build_model
+from digit_recognizer.keras_runtime import keras
+from digit_recognizer.model import RandomAffine, average, build_model, number_reader, warm_start
 
 
 def random_images(count, seed=0):
@@ -96,3 +97,46 @@ def test_ensemble_averages_its_members():
     images = random_images(4)
     expected = np.mean([member.predict(images, verbose=0) for member in members], axis=0)
     np.testing.assert_allclose(average(members).predict(images, verbose=0), expected, rtol=1e-5, atol=1e-7)
+
+
+def reader_features(reader, strips):
+    """The number reader's 256 features per step, before its CTC head."""
+    names = [type(layer).__name__ for layer in reader.layers]
+    return keras.Model(reader.input, reader.layers[names.index("Reshape")].output).predict(strips, verbose=0)
+
+
+def digit_features(network, images):
+    """The digit network's 256 features (after its Dense's batch normalization and ReLU)."""
+    names = [type(layer).__name__ for layer in network.layers]
+    return keras.Model(network.input, network.layers[names.index("Dense") + 2].output).predict(images, verbose=0)
+
+
+def test_the_number_reader_reads_every_step_as_the_digit_network_reads_a_window_centred_there():
+    digit_network = build_model("batchnorm", classes=11)
+    rng = np.random.default_rng(4)
+    for layer in digit_network.layers:  # trained-looking statistics, so that a wrong copy shows
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.set_weights([rng.uniform(0.5, 1.5, weights.shape).astype(np.float32) for weights in layer.get_weights()])
+    reader = number_reader()
+    assert warm_start(reader, digit_network)
+    strip = np.zeros((1, 28, 196, 1), np.float32)
+    strip[0, :, 40:110, 0] = rng.random((28, 70))
+    features = reader_features(reader, strip)[0]
+    assert features.shape == (196 // 4, 256)
+    for step in (13, 16, 20):  # step i is centred on columns 4i - 12 to 4i + 15
+        window = strip[:, :, 4 * step - 12 : 4 * step + 16]
+        np.testing.assert_allclose(features[step], digit_features(digit_network, window)[0], rtol=1e-4, atol=1e-4)
+
+
+def test_the_number_reader_starts_from_an_ensembles_first_member_and_not_from_another_architecture():
+    members = [build_model("batchnorm", classes=11) for _ in range(2)]
+    reader, untouched = number_reader(), number_reader()
+    before = [weights.copy() for weights in untouched.get_weights()]
+    assert warm_start(reader, average(members))
+    window = random_images(1)
+    # A strip of 28 columns has seven steps, and the middle one is centred on all of it.
+    np.testing.assert_allclose(reader_features(reader, window)[0, 3], digit_features(members[0], window)[0],
+                               rtol=1e-4, atol=1e-4)
+    assert not warm_start(untouched, build_model("simple", classes=11))
+    for kept, original in zip(untouched.get_weights(), before):
+        np.testing.assert_array_equal(kept, original)
