@@ -72,7 +72,7 @@ def test_rows_of_non_digits_come_on_top_of_the_rows_of_digits(mnist_digits):
     pixels = images.reshape(len(images), -1)
     assert len(training.RowBatches(pixels, labels, 640, seed=1)) == 10  # 64 rows a batch
     with_non_digits = training.RowBatches(pixels, labels, 640, seed=1, non_digit_inks=[np.ones((20, 60), np.float32)])
-    assert len(with_non_digits) == 12  # 640 / 0.85: the 15 % of rows that hold no digit come on top
+    assert len(with_non_digits) == 14  # 640 / 0.75: the quarter of rows that hold no digit come on top
 
 
 def test_saved_model_reloads_and_predicts_as_recorded(trained_model, train_frame):
