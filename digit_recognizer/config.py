@@ -43,7 +43,9 @@ READER_BATCH_SIZE = 64
 READER_LEARNING_RATE = 2e-3
 READER_VALIDATION_ROWS = 2_000  # rows composed from validation digits, to measure it on
 READER_NON_DIGITS = 3_000  # wide drawings of non-digits its rows of no digit are made of (resized afresh each time)
-READER_SECONDS_PER_10K_ROWS = 13.0  # one epoch's cost per 10,000 rows on a 2-core CPU, for the estimate
+# One epoch's cost per 10,000 rows on a 2-core CPU, for the estimate: 165-211 s per epoch of 53,000 rows
+# on the development machine (README, "Touching digits").
+READER_SECONDS_PER_10K_ROWS = 33.0
 
 MODEL_PATH = Path("digit_recognizer_model.keras")
 TRAIN_CSV = Path("train.csv")
