@@ -40,15 +40,7 @@ def simple_cnn(classes=NUM_CLASSES):
 def batchnorm_cnn(classes=NUM_CLASSES):
     inputs = keras.Input(shape=(IMAGE_SIZE, IMAGE_SIZE, 1))
     x = RandomAffine(stroke=STROKE_JITTER, name="augment")(inputs)
-    # The first block runs at full resolution and so costs most; 16 filters rather than 32 make an
-    # epoch cheaper (36 s instead of 40 s in bench/train_bench.py) at the same held-out accuracy.
-    for filters in (16, 16):
-        x = conv_bn_relu(x, filters)  # 28 -> 24
-    x = layers.MaxPooling2D()(x)  # 12
-    for filters in (64, 64):
-        x = conv_bn_relu(x, filters)  # 12 -> 8
-    x = layers.MaxPooling2D()(x)  # 4
-    x = conv_bn_relu(x, 128)  # 2
+    x = digit_convolutions(x)  # 28x28 -> 2x2
     x = layers.Flatten()(x)
     x = layers.Dropout(0.3)(x)
     x = layers.Dense(256, use_bias=False)(x)
@@ -72,13 +64,7 @@ def number_reader():
     """
     inputs = keras.Input(shape=(IMAGE_SIZE, None, 1))
     x = layers.ZeroPadding2D(((0, 0), (WINDOW_PAD, WINDOW_PAD)))(inputs)
-    for filters in (16, 16):
-        x = conv_bn_relu(x, filters)
-    x = layers.MaxPooling2D()(x)
-    for filters in (64, 64):
-        x = conv_bn_relu(x, filters)
-    x = layers.MaxPooling2D()(x)  # after both, a window every READER_STRIDE columns
-    x = conv_bn_relu(x, 128)
+    x = digit_convolutions(x)  # 2 rows, a window every READER_STRIDE columns
     x = conv_bn_relu(x, 256, kernel=2)  # the digit network's Dense(256), window by window
     x = layers.Reshape((-1, 256))(x)
     x = layers.Dropout(0.3)(x)
@@ -104,6 +90,20 @@ def warm_start(reader, digit_network):
     for layer, source, target in zip(trunk, sources, targets):
         layer.set_weights([array.reshape(like.shape) for array, like in zip(source, target)])
     return True
+
+
+def digit_convolutions(x):
+    """The default digit network's convolutions, shared with the number reader (whose first layers
+    ``warm_start`` copies from it, layer for layer): a 28x28 field -> a 2x2 map of 128 features."""
+    # The first block runs at full resolution and so costs most; 16 filters rather than 32 make an
+    # epoch cheaper (36 s instead of 40 s in bench/train_bench.py) at the same held-out accuracy.
+    for filters in (16, 16):
+        x = conv_bn_relu(x, filters)  # 28 -> 24
+    x = layers.MaxPooling2D()(x)  # 12
+    for filters in (64, 64):
+        x = conv_bn_relu(x, filters)  # 12 -> 8
+    x = layers.MaxPooling2D()(x)  # 4
+    return conv_bn_relu(x, 128)  # 2
 
 
 def conv_bn_relu(x, filters, kernel=3, padding="valid"):
