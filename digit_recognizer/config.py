@@ -16,8 +16,8 @@ NOT_A_DIGIT = NUM_CLASSES
 # not a digit (a scribble, a wave, a row of hatching), the number reader must find several digits
 # at every ink height it reads the mark at (see readings.read_pictures).
 WIDE_NOT_A_DIGIT = 0.99
-# ...and the digit network, reading each of the digits the reader found there, must on average find
-# them less likely than this not digits (hatching read as "111": each bar is a 1 to the reader).
+# ...not all of them 1s (hatching, a zigzag, a fence: bars, which are 1s to both networks), and the
+# digit network, reading each of them alone, must on average find them less likely than this not digits.
 PIECES_NOT_A_DIGIT = 0.5
 # A mark narrower than tall can still be two digits touching (a 1 beside another: "41", "15"). It
 # goes to the number reader only when the digit network, reading it whole, is less sure than this

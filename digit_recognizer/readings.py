@@ -173,10 +173,11 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
     The digit network reads every mark whole, in one batch; the number reader reads the wide marks,
     and the digits it finds there replace the whole mark's reading. Where the digit network is
     WIDE_NOT_A_DIGIT sure a wide mark is not a digit (a scribble, a wave, a row of hatching), the
-    reader's digits stand only if it finds several at every ink height it reads the mark at, and
-    the digit network, reading them one by one, finds them digits (PIECES_NOT_A_DIGIT). A mark
-    narrower than tall may still be two digits touching: the reader reads it when the digit network
-    doubts it (PAIR_DOUBT), and its digits stand only if every ink height spells the same ones.
+    reader's digits stand only if it finds several at every ink height it reads the mark at, not
+    all of them 1s, and the digit network, reading them one by one, finds them digits
+    (PIECES_NOT_A_DIGIT). A mark narrower than tall may still be two digits touching: the reader
+    reads it when the digit network doubts it (PAIR_DOUBT), and its digits stand only if every ink
+    height spells the same ones.
     """
     found = []
     for name, picture in pictures:
@@ -229,9 +230,16 @@ def _pieces(marks, reader, predictor):
         doubted = _whole_surely_not_a_digit(whole)
         pieces = (number_reader.read_mark(mark, reader, unanimous=doubted, alike=holds == number_reader.PAIR)
                   if reader is not None and holds else None)
-        if pieces and doubted and _mostly_not_digits([piece for piece, _ in pieces], predictor):
+        if pieces and doubted and (_only_ones(pieces) or _mostly_not_digits([piece for piece, _ in pieces], predictor)):
             pieces = None
         yield from pieces or [(mark, whole)]
+
+
+def _only_ones(pieces):
+    """Whether the reader found nothing but 1s: bars, what hatching, a zigzag or a fence are made
+    of. The digit network reads a bar alone as a 1 too, so asking it about the pieces proves
+    nothing; its doubt about the whole stands."""
+    return all(int(np.argmax(probabilities)) == 1 for _, probabilities in pieces)
 
 
 def _mostly_not_digits(pieces, predictor):

@@ -154,18 +154,19 @@ def test_separate_decides_whether_a_picture_may_hold_a_number(mnist_digits, sepa
 
 
 class TwoDigitReader:
-    """A stand-in number reader that reads every strip as a 3 then a 5 (at the given steps), and
-    counts its calls."""
+    """A stand-in number reader that reads every strip as two digits, a 3 then a 5 unless told
+    (at the given steps), and counts its calls."""
 
-    def __init__(self, steps=(2, 10)):
-        self.calls, self.steps = 0, steps
+    def __init__(self, steps=(2, 10), digits=(3, 5)):
+        self.calls, self.steps, self.digits = 0, steps, digits
 
     def predict(self, strips):
         self.calls += 1
         steps = STRIP_WIDTH // READER_STRIDE
         logits = np.full((len(strips), steps, 11), -5.0, np.float32)
         logits[:, :, 0] = 5.0
-        logits[:, self.steps[0], 4] = logits[:, self.steps[1], 6] = 10.0  # class d + 1 is digit d
+        for step, digit in zip(self.steps, self.digits):
+            logits[:, step, digit + 1] = 10.0  # class d + 1 is digit d
         return logits
 
 
@@ -198,7 +199,7 @@ class ReaderInTwoMinds(TwoDigitReader):
 
     def predict(self, strips):
         logits = super().predict(strips)
-        logits[0, self.steps[1], 6] = -5.0
+        logits[0, self.steps[1], self.digits[1] + 1] = -5.0
         return logits
 
 
@@ -236,6 +237,19 @@ def test_a_wide_mark_surely_not_a_digit_is_not_one_when_its_pieces_are_not_digit
     predictor = NotADigitPredictor(WIDE_NOT_A_DIGIT - 0.01, pieces_share=1.0)  # a whole not surely a non-digit:
     reading, = read_pictures([("wave", picture)], lambda: predictor, 0.7, load_reader=TwoDigitReader)
     assert predictor.calls == 1 and reading.number == "35"  # its pieces are not asked about
+
+
+def test_a_wide_mark_surely_not_a_digit_is_not_a_row_of_ones():
+    """A zigzag or a fence: the reader reads each bar as a 1, and so does the digit network, reading
+    the bars alone; only its doubt about the whole is evidence, and it stands."""
+    picture = wave_picture()
+    for share, said in [(WIDE_NOT_A_DIGIT, "wave: not a digit"), (WIDE_NOT_A_DIGIT - 0.01, "wave: 11")]:
+        reading, = read_pictures([("wave", picture)], lambda: NotADigitPredictor(share), 0.7,
+                                 load_reader=lambda: TwoDigitReader(digits=(1, 1)))
+        assert reading.describe().startswith(said)
+    reading, = read_pictures([("wave", picture)], lambda: NotADigitPredictor(WIDE_NOT_A_DIGIT), 0.7,
+                             load_reader=lambda: TwoDigitReader(digits=(1, 7)))
+    assert reading.number == "17"  # one digit not a 1: the pieces are asked about, and found digits
 
 
 def no_reader():
