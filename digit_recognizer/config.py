@@ -21,11 +21,14 @@ WIDE_NOT_A_DIGIT = 0.99
 PIECES_NOT_A_DIGIT = 0.5
 # A mark narrower than tall can still be two digits touching (a 1 beside another: "41", "15"). It
 # goes to the number reader only when the digit network, reading it whole, is less sure than this
-# of one digit and less sure than WIDE_NOT_A_DIGIT that it is none (an H, an N, a U, a square are
-# "11" to the reader, and surely no digit to the digit network); and the reader's digits stand only
-# if every ink height spells the same ones, each at least PAIR_CONFIDENCE sure.
+# of one digit, and the reader's digits stand only if every ink height spells the same ones, each
+# at least PAIR_CONFIDENCE sure...
 PAIR_DOUBT = 0.99
 PAIR_CONFIDENCE = 0.9
+# ...or this sure, where the digit network is WIDE_NOT_A_DIGIT sure the mark is no digit: a touching
+# 18 or 61 squashed into one field is none to it, and neither is an H, an N, a U or a square, which
+# the reader reads as "11" (and which, all 1s, do not stand: see WIDE_NOT_A_DIGIT).
+DOUBTED_PAIR_CONFIDENCE = 0.999
 
 # MNIST's recipe: the digit's longer side is scaled to 20 px, and its centre of mass
 # sits at the centre of the 28x28 field.

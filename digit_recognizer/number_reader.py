@@ -13,7 +13,7 @@ from collections import Counter
 import numpy as np
 from PIL import Image
 
-from .config import IMAGE_SIZE, PAIR_CONFIDENCE, READER_STRIDE, STRIP_INK, STRIP_WIDTH
+from .config import IMAGE_SIZE, READER_STRIDE, STRIP_INK, STRIP_WIDTH
 from .imaging import digit_from_ink
 
 # Which marks may hold several digits: wider than tall...
@@ -204,11 +204,11 @@ def wide_marks(marks):
             for mark, aspect in zip(marks, aspects)]
 
 
-def read_mark(mark, reader, unanimous=False, alike=False):
+def read_mark(mark, reader, unanimous=False, alike=None):
     """The digits a wide mark holds, as (Digit, probabilities) left to right, or None when the
     reader sees one digit there, or none (the digit network then reads it whole). With
     ``unanimous``, it must see several digits at every ink height it reads the mark at; with
-    ``alike``, the same digits at every height, each at least PAIR_CONFIDENCE sure."""
+    ``alike`` (a probability), the same digits at every height, each at least that sure."""
     strips = np.stack([strip_from_ink(mark.ink, ink_height=height) for height in READING_INK_HEIGHTS])
     readings = [decode(logits) for logits in reader.predict(strips[..., None])]
     spelled = [tuple(int(np.argmax(probabilities)) for _, probabilities in digits) for digits in readings]
@@ -218,7 +218,7 @@ def read_mark(mark, reader, unanimous=False, alike=False):
     digits = readings[chosen]
     if len(digits) < 2 or (unanimous and min(map(len, readings)) < 2):
         return None
-    if alike and (len(votes) > 1 or min(probabilities.max() for _, probabilities in digits) < PAIR_CONFIDENCE):
+    if alike is not None and (len(votes) > 1 or min(probabilities.max() for _, probabilities in digits) < alike):
         return None
     # Strip columns back to the mark's own, each step moved to the digit's centre.
     scale, width = strip_scale(mark.ink.shape, ink_height=READING_INK_HEIGHTS[chosen]), mark.ink.shape[1]

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from . import imaging, number_reader
-from .config import NOT_A_DIGIT, NUM_CLASSES, PAIR_DOUBT, PIECES_NOT_A_DIGIT, WIDE_NOT_A_DIGIT
+from .config import (DOUBTED_PAIR_CONFIDENCE, NOT_A_DIGIT, NUM_CLASSES, PAIR_CONFIDENCE, PAIR_DOUBT, PIECES_NOT_A_DIGIT,
+                     WIDE_NOT_A_DIGIT)
 from .errors import InputError
 
 
@@ -177,7 +178,7 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
     all of them 1s, and the digit network, reading them one by one, finds them digits
     (PIECES_NOT_A_DIGIT). A mark narrower than tall may still be two digits touching: the reader
     reads it when the digit network doubts it (PAIR_DOUBT), and its digits stand only if every ink
-    height spells the same ones.
+    height spells the same ones, surer where the digit network finds the mark no digit at all.
     """
     found = []
     for name, picture in pictures:
@@ -211,12 +212,11 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
 
 def _may_hold(marks, read_whole, separate):
     """For each mark, what the number reader is to look for in it (number_reader.wide_marks), or
-    None: a narrow mark may be a PAIR only if the digit network doubts it is one digit, or none."""
+    None: a narrow mark may be a PAIR only if the digit network doubts it is one digit."""
     if not separate:
         return [None] * len(marks)
-    return [None if holds == number_reader.PAIR and (probabilities[:NUM_CLASSES].max() >= PAIR_DOUBT
-                                                    or _whole_surely_not_a_digit(probabilities))
-            else holds for holds, probabilities in zip(number_reader.wide_marks(marks), read_whole)]
+    return [None if holds == number_reader.PAIR and probabilities[:NUM_CLASSES].max() >= PAIR_DOUBT else holds
+            for holds, probabilities in zip(number_reader.wide_marks(marks), read_whole)]
 
 
 def _whole_surely_not_a_digit(probabilities):
@@ -228,7 +228,8 @@ def _pieces(marks, reader, predictor):
     else the mark read whole."""
     for mark, whole, holds in marks:
         doubted = _whole_surely_not_a_digit(whole)
-        pieces = (number_reader.read_mark(mark, reader, unanimous=doubted, alike=holds == number_reader.PAIR)
+        alike = None if holds != number_reader.PAIR else DOUBTED_PAIR_CONFIDENCE if doubted else PAIR_CONFIDENCE
+        pieces = (number_reader.read_mark(mark, reader, unanimous=doubted, alike=alike)
                   if reader is not None and holds else None)
         if pieces and doubted and (_only_ones(pieces) or _mostly_not_digits([piece for piece, _ in pieces], predictor)):
             pieces = None

@@ -187,12 +187,12 @@ def test_a_pair_stands_only_when_every_ink_height_spells_the_same_sure_digits(mn
     images, _ = mnist_digits
     mark = mark_of(number_ink(images[:2], np.random.default_rng(0), touching=(0, 0)))
     two_ones, one_seven = [0, 2, 0, 2, 0, 0], [0, 8, 8, 0, 0, 0]
-    assert [int(np.argmax(p)) for _, p in number_reader.read_mark(mark, StandInReader(two_ones), alike=True)] == [1, 1]
+    assert [int(np.argmax(p)) for _, p in number_reader.read_mark(mark, StandInReader(two_ones), alike=PAIR_CONFIDENCE)] == [1, 1]
     in_two_minds = StandInReader(two_ones, two_ones, two_ones, two_ones, one_seven)
     assert number_reader.read_mark(mark, in_two_minds) is not None
-    assert number_reader.read_mark(mark, in_two_minds, alike=True) is None
+    assert number_reader.read_mark(mark, in_two_minds, alike=PAIR_CONFIDENCE) is None
     unsure = StandInReader(two_ones)
     for logits in unsure.logits:
         logits[3, 4] = 5.0 + np.log(1 / PAIR_CONFIDENCE - 1) + 0.01  # a 3 nearly as likely as the second 1
     assert number_reader.read_mark(mark, unsure) is not None
-    assert number_reader.read_mark(mark, unsure, alike=True) is None
+    assert number_reader.read_mark(mark, unsure, alike=PAIR_CONFIDENCE) is None

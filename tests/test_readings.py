@@ -4,7 +4,8 @@ import pytest
 from PIL import Image
 
 from digit_recognizer import imaging, number_reader
-from digit_recognizer.config import PAIR_DOUBT, PIECES_NOT_A_DIGIT, READER_STRIDE, STRIP_WIDTH, WIDE_NOT_A_DIGIT
+from digit_recognizer.config import (DOUBTED_PAIR_CONFIDENCE, PAIR_DOUBT, PIECES_NOT_A_DIGIT, READER_STRIDE, STRIP_WIDTH,
+                                    WIDE_NOT_A_DIGIT)
 from digit_recognizer.errors import InputError, NoDigitFound
 from digit_recognizer.readings import DigitPrediction, Reading, read_pictures
 from digit_recognizer.styles import number_ink, number_picture
@@ -291,7 +292,26 @@ def test_a_narrow_mark_the_digit_network_doubts_is_read_as_a_pair_when_the_reade
     assert reading.number == said
 
 
-def test_a_narrow_mark_surely_not_a_digit_is_not_read_as_a_pair(mnist_digits):
-    reading, = read_pictures([("pair", narrow_pair_picture(mnist_digits))],
-                             lambda: NotADigitPredictor(WIDE_NOT_A_DIGIT), 0.7, load_reader=no_reader)
-    assert reading.describe().startswith("pair: not a digit")
+class UnsureTwoDigitReader(TwoDigitReader):
+    """Reads a 3 then a 5, the 5 only ``sure`` sure (a 3 the rest), at every ink height."""
+
+    def __init__(self, sure, **kwargs):
+        super().__init__(**kwargs)
+        self.sure = sure
+
+    def predict(self, strips):
+        logits = super().predict(strips)
+        logits[:, self.steps[1], 3 + 1] = logits[:, self.steps[1], 5 + 1] + np.log((1 - self.sure) / self.sure)
+        return logits
+
+
+@pytest.mark.parametrize("share, reader, said", [
+    (WIDE_NOT_A_DIGIT - 0.01, UnsureTwoDigitReader(0.95, steps=(1, 3)), "pair: 35"),  # a doubt, not sure it is none
+    (WIDE_NOT_A_DIGIT, UnsureTwoDigitReader(0.95, steps=(1, 3)), "pair: not a digit"),  # sure it is none
+    (WIDE_NOT_A_DIGIT, UnsureTwoDigitReader(1 - (1 - DOUBTED_PAIR_CONFIDENCE) / 2, steps=(1, 3)), "pair: 35"),
+    (WIDE_NOT_A_DIGIT, TwoDigitReader(steps=(1, 3), digits=(1, 1)), "pair: not a digit"),  # an H, an N, a U
+])
+def test_a_narrow_mark_surely_not_a_digit_is_a_pair_only_when_the_reader_is_surer(mnist_digits, share, reader, said):
+    reading, = read_pictures([("pair", narrow_pair_picture(mnist_digits))], lambda: NotADigitPredictor(share), 0.7,
+                             load_reader=lambda: reader)
+    assert reader.calls == 1 and reading.describe().startswith(said)
