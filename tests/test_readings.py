@@ -293,7 +293,8 @@ def test_a_narrow_mark_the_digit_network_doubts_is_read_as_a_pair_when_the_reade
 
 
 class UnsureTwoDigitReader(TwoDigitReader):
-    """Reads a 3 then a 5, the 5 only ``sure`` sure (a 3 the rest), at every ink height."""
+    """Reads two digits (a 3 then a 5 unless told), the second only ``sure`` sure (the first the
+    rest), at every ink height."""
 
     def __init__(self, sure, **kwargs):
         super().__init__(**kwargs)
@@ -301,7 +302,8 @@ class UnsureTwoDigitReader(TwoDigitReader):
 
     def predict(self, strips):
         logits = super().predict(strips)
-        logits[:, self.steps[1], 3 + 1] = logits[:, self.steps[1], 5 + 1] + np.log((1 - self.sure) / self.sure)
+        first, second = (digit + 1 for digit in self.digits)  # class d + 1 is digit d
+        logits[:, self.steps[1], first] = logits[:, self.steps[1], second] + np.log((1 - self.sure) / self.sure)
         return logits
 
 
