@@ -19,11 +19,14 @@ WIDE_NOT_A_DIGIT = 0.99
 # ...not all of them 1s (hatching, a zigzag, a fence: bars, which are 1s to both networks), and the
 # digit network, reading each of them alone, must on average find them less likely than this not digits.
 PIECES_NOT_A_DIGIT = 0.5
-# A mark narrower than tall can still be two digits touching (a 1 beside another: "41", "15"). It
-# goes to the number reader only when the digit network, reading it whole, is less sure than this
-# of one digit, and the reader's digits stand only if every ink height spells the same ones, each
-# at least PAIR_CONFIDENCE sure...
-PAIR_DOUBT = 0.99
+# ...unless the reader reads at least SURE_ROW_DIGITS digits, the same at every ink height, each this
+# sure: cut at the midpoints between them, touching digits keep bits of their neighbours, which
+# the digit network takes for no digit.
+SURE_ROW_DIGITS = 3
+SURE_ROW_CONFIDENCE = 0.99
+# A mark narrower than tall can still be two digits touching (a 1 beside another: "41", "16", to
+# the digit network often a sure 4 or 6). The number reader reads it, and its digits stand only if
+# every ink height spells the same ones, each at least PAIR_CONFIDENCE sure...
 PAIR_CONFIDENCE = 0.9
 # ...or this sure, where the digit network is WIDE_NOT_A_DIGIT sure the mark is no digit: a touching
 # 18 or 61 squashed into one field is none to it, and neither is an H, an N, a U or a square, which

@@ -194,8 +194,7 @@ def wide_marks(marks):
     """For each mark, what it may hold: SEVERAL digits, a touching PAIR, or None (one digit).
     SEVERAL: wider than tall, and much wider than the picture's narrow marks (no wider than tall),
     whose median width says how wide one digit is there. PAIR: narrower than that, down to
-    PAIR_ASPECT, whatever its neighbours (a 1 beside a digit is hardly wider than one digit);
-    readings.py lets only the pairs the digit network doubts reach the reader."""
+    PAIR_ASPECT, whatever its neighbours (a 1 beside a digit is hardly wider than one digit)."""
     aspects = [mark.ink.shape[1] / mark.ink.shape[0] for mark in marks]
     narrow = [mark.ink.shape[1] for mark, aspect in zip(marks, aspects) if aspect <= MIN_ASPECT]
     typical = np.median(narrow) if narrow else 0.0

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from . import imaging, number_reader
-from .config import (DOUBTED_PAIR_CONFIDENCE, NOT_A_DIGIT, NUM_CLASSES, PAIR_CONFIDENCE, PAIR_DOUBT, PIECES_NOT_A_DIGIT,
-                     WIDE_NOT_A_DIGIT)
+from .config import (DOUBTED_PAIR_CONFIDENCE, NOT_A_DIGIT, NUM_CLASSES, PAIR_CONFIDENCE, PIECES_NOT_A_DIGIT,
+                     SURE_ROW_CONFIDENCE, SURE_ROW_DIGITS, WIDE_NOT_A_DIGIT)
 from .errors import InputError
 
 
@@ -175,10 +175,11 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
     and the digits it finds there replace the whole mark's reading. Where the digit network is
     WIDE_NOT_A_DIGIT sure a wide mark is not a digit (a scribble, a wave, a row of hatching), the
     reader's digits stand only if it finds several at every ink height it reads the mark at, not
-    all of them 1s, and the digit network, reading them one by one, finds them digits
-    (PIECES_NOT_A_DIGIT). A mark narrower than tall may still be two digits touching: the reader
-    reads it when the digit network doubts it (PAIR_DOUBT), and its digits stand only if every ink
-    height spells the same ones, surer where the digit network finds the mark no digit at all.
+    all of them 1s, and either the digit network, reading them one by one, finds them digits
+    (PIECES_NOT_A_DIGIT) or the reader spells the same row of SURE_ROW_DIGITS or more at every
+    height, each SURE_ROW_CONFIDENCE sure. A mark narrower than tall may still be two digits
+    touching: the reader reads it too, and its digits stand only if every ink height spells the
+    same ones, surer where the digit network finds the mark no digit at all.
     """
     found = []
     for name, picture in pictures:
@@ -202,21 +203,13 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
             continue
         name, image, marks = outcome
         read_whole = [next(wholes) for _ in marks]
-        judged.append((name, image, list(zip(marks, read_whole, _may_hold(marks, read_whole, separate)))))
+        may_hold = number_reader.wide_marks(marks) if separate else [None] * len(marks)
+        judged.append((name, image, list(zip(marks, read_whole, may_hold))))
     some_for_reader = any(holds for outcome in judged if not isinstance(outcome, InputError) for *_, holds in outcome[2])
     reader = load_reader() if load_reader and some_for_reader else None
     return [outcome if isinstance(outcome, InputError)
             else _reading(outcome[0], outcome[1], _pieces(outcome[2], reader, predictor), min_confidence)
             for outcome in judged]
-
-
-def _may_hold(marks, read_whole, separate):
-    """For each mark, what the number reader is to look for in it (number_reader.wide_marks), or
-    None: a narrow mark may be a PAIR only if the digit network doubts it is one digit."""
-    if not separate:
-        return [None] * len(marks)
-    return [None if holds == number_reader.PAIR and probabilities[:NUM_CLASSES].max() >= PAIR_DOUBT else holds
-            for holds, probabilities in zip(number_reader.wide_marks(marks), read_whole)]
 
 
 def _whole_surely_not_a_digit(probabilities):
@@ -231,7 +224,8 @@ def _pieces(marks, reader, predictor):
         alike = None if holds != number_reader.PAIR else DOUBTED_PAIR_CONFIDENCE if doubted else PAIR_CONFIDENCE
         pieces = (number_reader.read_mark(mark, reader, unanimous=doubted, alike=alike)
                   if reader is not None and holds else None)
-        if pieces and doubted and (_only_ones(pieces) or _mostly_not_digits([piece for piece, _ in pieces], predictor)):
+        if pieces and doubted and (_only_ones(pieces) or (_mostly_not_digits([piece for piece, _ in pieces], predictor)
+                                                           and not _a_sure_row(mark, reader, pieces))):
             pieces = None
         yield from pieces or [(mark, whole)]
 
@@ -247,6 +241,13 @@ def _mostly_not_digits(pieces, predictor):
     """Whether the digit network, reading each piece alone, finds them on average not digits."""
     probabilities = predictor.predict(np.stack([piece.pixels for piece in pieces]))
     return probabilities.shape[1] > NOT_A_DIGIT and probabilities[:, NOT_A_DIGIT].mean() >= PIECES_NOT_A_DIGIT
+
+
+def _a_sure_row(mark, reader, pieces):
+    """Whether the reader reads SURE_ROW_DIGITS or more digits in the mark, the same at every ink
+    height, each SURE_ROW_CONFIDENCE sure: scribbles are rarely read alike at all five."""
+    return (len(pieces) >= SURE_ROW_DIGITS
+            and number_reader.read_mark(mark, reader, unanimous=True, alike=SURE_ROW_CONFIDENCE) is not None)
 
 
 def _reading(name, image, pieces, min_confidence):
