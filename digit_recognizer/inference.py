@@ -19,7 +19,7 @@ from .config import IMAGE_SIZE, PREDICT_BATCH_SIZE, STRIP_WIDTH
 from .errors import InputError, cannot_read
 
 DIGIT_INPUT = (IMAGE_SIZE, IMAGE_SIZE, 1)
-STRIP_INPUT = (IMAGE_SIZE, STRIP_WIDTH, 1)
+STRIP_INPUT = (IMAGE_SIZE, None, 1)  # strips as wide as their marks need (number_reader.strip_width)
 
 
 def load_number_reader(model_path, engine="auto"):
@@ -129,20 +129,20 @@ class LiteRTPredictor:
             self.input_index = self.interpreter.get_input_details()[0]["index"]
             self.output_index = self.interpreter.get_output_details()[0]["index"]
             self.input_shape = input_shape
-            self._resize(1)
+            self._resize((1, *(size or STRIP_WIDTH for size in input_shape)))
 
-    def _resize(self, batch_size):
-        self.interpreter.resize_tensor_input(self.input_index, (batch_size, *self.input_shape))
+    def _resize(self, shape):
+        self.interpreter.resize_tensor_input(self.input_index, shape)
         self.interpreter.allocate_tensors()
-        self.batch_size = batch_size
+        self.shape = shape
 
     def predict(self, images, batch_size=PREDICT_BATCH_SIZE):
         images = _as_batch(images, self.input_shape)
         outputs = []
         for start in range(0, len(images), batch_size):
             batch = images[start : start + batch_size]
-            if len(batch) != self.batch_size:
-                self._resize(len(batch))
+            if batch.shape != self.shape:
+                self._resize(batch.shape)
             self.interpreter.set_tensor(self.input_index, batch)
             self.interpreter.invoke()
             outputs.append(self.interpreter.get_tensor(self.output_index).copy())
@@ -150,5 +150,8 @@ class LiteRTPredictor:
 
 
 def _as_batch(images, input_shape):
-    """(N, height, width[, 1]) float32 in [0, 1] -> a contiguous (N, height, width, 1) float32 array."""
-    return np.ascontiguousarray(images, dtype=np.float32).reshape(-1, *input_shape)
+    """(N, height, width[, 1]) float32 in [0, 1] -> a contiguous (N, height, width, 1) float32 array;
+    where ``input_shape`` leaves the width open (None), the images' own."""
+    images = np.ascontiguousarray(images, dtype=np.float32)
+    height, width, channels = input_shape
+    return images.reshape(-1, height, width or images.shape[2], channels)

@@ -59,6 +59,15 @@ def strip_from_ink(ink, width=STRIP_WIDTH, ink_height=STRIP_INK):
     return strip
 
 
+def strip_width(shape, ink_height=STRIP_INK):
+    """The narrowest strip (a multiple of 8 of the reader's steps, up to STRIP_WIDTH) that holds ink
+    of this (height, width) at ``ink_height`` rows: the reader is fully convolutional, so a narrow
+    mark need not pay for a wide strip."""
+    needed = round(shape[1] * ink_height / shape[0]) + 2 * STRIP_MARGIN
+    step = 8 * READER_STRIDE
+    return min(STRIP_WIDTH, -(-needed // step) * step)
+
+
 def strip_scale(shape, width=STRIP_WIDTH, ink_height=STRIP_INK):
     """Strip pixels per pixel of a mark of this (height, width)."""
     return min(ink_height / shape[0], (width - 2 * STRIP_MARGIN) / shape[1])
@@ -86,9 +95,7 @@ def training_strips(pixels, labels, count, rng, width=None, non_digit_inks=()):
     else:
         rows = [_resized(non_digit_inks[index], rng) for index in rng.integers(0, len(non_digit_inks), count)]
     if width is None:
-        needed = max(round(row.shape[1] * STRIP_INK / row.shape[0]) for row in rows) + 2 * STRIP_MARGIN
-        step = 8 * READER_STRIDE
-        width = min(STRIP_WIDTH, -(-needed // step) * step)
+        width = max(strip_width(row.shape) for row in rows)
     strips = np.stack([strip_from_ink(row, width) for row in rows])[..., None]
     targets = np.zeros((count, MAX_DIGITS), np.int32)
     targets[:, :length] = labels[chosen] + 1
@@ -208,7 +215,8 @@ def read_mark(mark, reader, unanimous=False, alike=None):
     reader sees one digit there, or none (the digit network then reads it whole). With
     ``unanimous``, it must see several digits at every ink height it reads the mark at; with
     ``alike`` (a probability), the same digits at every height, each at least that sure."""
-    strips = np.stack([strip_from_ink(mark.ink, ink_height=height) for height in READING_INK_HEIGHTS])
+    width = strip_width(mark.ink.shape, max(READING_INK_HEIGHTS))
+    strips = np.stack([strip_from_ink(mark.ink, width, height) for height in READING_INK_HEIGHTS])
     readings = [decode(logits) for logits in reader.predict(strips[..., None])]
     spelled = [tuple(int(np.argmax(probabilities)) for _, probabilities in digits) for digits in readings]
     votes = Counter(spelled)
@@ -220,10 +228,10 @@ def read_mark(mark, reader, unanimous=False, alike=None):
     if alike is not None and (len(votes) > 1 or min(probabilities.max() for _, probabilities in digits) < alike):
         return None
     # Strip columns back to the mark's own, each step moved to the digit's centre.
-    scale, width = strip_scale(mark.ink.shape, ink_height=READING_INK_HEIGHTS[chosen]), mark.ink.shape[1]
+    scale = strip_scale(mark.ink.shape, width, READING_INK_HEIGHTS[chosen])
     offset = getattr(reader, "firing_offset", 0.0)
     centres = [mark_column(step + offset, scale) for step, _ in digits]
-    edges = [0, *[round((a + b) / 2) for a, b in zip(centres, centres[1:])], width]
+    edges = [0, *[round((a + b) / 2) for a, b in zip(centres, centres[1:])], mark.ink.shape[1]]
     left, top = mark.box[0] / mark.scale, mark.box[1] / mark.scale
     pieces = []
     for (start, end), (_, probabilities) in zip(zip(edges, edges[1:]), digits):

@@ -79,8 +79,11 @@ class StandInReader:
         self.logits = [logits_for(classes) for classes in classes_per_strip]
 
     def predict(self, strips):
-        assert strips.shape == (len(number_reader.READING_INK_HEIGHTS), IMAGE_SIZE, STRIP_WIDTH, 1)
-        return np.stack([self.logits[index % len(self.logits)] for index in range(len(strips))])
+        count, height, width, channels = strips.shape
+        assert (count, height, channels) == (len(number_reader.READING_INK_HEIGHTS), IMAGE_SIZE, 1)
+        assert width <= STRIP_WIDTH
+        self.width = width
+        return np.stack([self.logits[index % len(self.logits)][: width // READER_STRIDE] for index in range(count)])
 
 
 def mark_of(ink):
@@ -196,3 +199,15 @@ def test_a_pair_stands_only_when_every_ink_height_spells_the_same_sure_digits(mn
         logits[3, 4] = 5.0 + np.log(1 / PAIR_CONFIDENCE - 1) + 0.01  # a 3 nearly as likely as the second 1
     assert number_reader.read_mark(mark, unsure) is not None
     assert number_reader.read_mark(mark, unsure, alike=PAIR_CONFIDENCE) is None
+
+
+@pytest.mark.parametrize("shape, width", [((40, 10), 32), ((40, 60), 64), ((40, 150), 128), ((40, 400), STRIP_WIDTH)])
+def test_a_mark_is_read_on_a_strip_no_wider_than_it_needs(shape, width):
+    """The reader is fully convolutional: a narrow mark is read on a narrow strip, at a fraction of
+    the cost, and a strip is as wide as the widest ink height needs, up to STRIP_WIDTH."""
+    assert number_reader.strip_width(shape, max(number_reader.READING_INK_HEIGHTS)) == width
+    rows, cols = np.indices(shape)
+    radius = np.hypot((rows - shape[0] / 2) / (shape[0] / 2), (cols - shape[1] / 2) / (shape[1] / 2))
+    ink = ((radius > 0.75) & (radius < 1.0)).astype(np.float32)  # an ellipse's ring, this shape
+    reader = StandInReader([0] * (STRIP_WIDTH // READER_STRIDE))
+    assert number_reader.read_mark(mark_of(np.pad(ink, 20)), reader) is None and reader.width == width
