@@ -38,8 +38,8 @@ DOUBTED_PAIR_CONFIDENCE = 0.999
 DIGIT_BOX = 20
 
 # The number reader (number_reader.py) sees a wide mark as a strip IMAGE_SIZE rows high and
-# STRIP_WIDTH columns wide (room for about eight digits), its ink scaled to STRIP_INK rows, and
-# says what it sees every READER_STRIDE columns.
+# at most STRIP_WIDTH columns wide (room for about eight digits; narrower for a narrower mark), its
+# ink scaled to STRIP_INK rows, and says what it sees every READER_STRIDE columns.
 STRIP_WIDTH = 196
 STRIP_INK = 22
 READER_STRIDE = 4
