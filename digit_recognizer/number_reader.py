@@ -9,6 +9,7 @@ train.csv digits composed with random spacing, overlap and height: ``training_st
 The strip it sees is made the same way for training and for reading: ``strip_from_ink``.
 """
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -210,11 +211,22 @@ def wide_marks(marks):
             for mark, aspect in zip(marks, aspects)]
 
 
-def read_mark(mark, reader, unanimous=False, alike=None):
-    """The digits a wide mark holds, as (Digit, probabilities) left to right, or None when the
-    reader sees one digit there, or none (the digit network then reads it whole). With
-    ``unanimous``, it must see several digits at every ink height it reads the mark at; with
-    ``alike`` (a probability), the same digits at every height, each at least that sure."""
+@dataclass
+class MarkReading:
+    """What the reader read in a wide mark, over every ink height it read it at."""
+
+    pieces: list  # (Digit, probabilities) left to right: the digits most heights spelled, cut apart
+    agreed: bool  # every height spelled the same digits
+    fewest_digits: int  # the fewest digits any height read
+
+    def alike(self, confidence):
+        """Whether every height spelled the same digits, each at least ``confidence`` sure."""
+        return self.agreed and min(probabilities.max() for _, probabilities in self.pieces) >= confidence
+
+
+def read_mark(mark, reader):
+    """The ``MarkReading`` of a wide mark, or None when most ink heights read one digit there, or
+    none (the digit network then reads it whole), or place a digit where there is no ink."""
     width = strip_width(mark.ink.shape, max(READING_INK_HEIGHTS))
     strips = np.stack([strip_from_ink(mark.ink, width, height) for height in READING_INK_HEIGHTS])
     readings = [decode(logits) for logits in reader.predict(strips[..., None])]
@@ -223,9 +235,7 @@ def read_mark(mark, reader, unanimous=False, alike=None):
     usual = READING_INK_HEIGHTS.index(STRIP_INK)
     chosen = max(range(len(spelled)), key=lambda index: (votes[spelled[index]], index == usual))
     digits = readings[chosen]
-    if len(digits) < 2 or (unanimous and min(map(len, readings)) < 2):
-        return None
-    if alike is not None and (len(votes) > 1 or min(probabilities.max() for _, probabilities in digits) < alike):
+    if len(digits) < 2:
         return None
     # Strip columns back to the mark's own, each step moved to the digit's centre.
     scale = strip_scale(mark.ink.shape, width, READING_INK_HEIGHTS[chosen])
@@ -241,5 +251,4 @@ def read_mark(mark, reader, unanimous=False, alike=None):
             return None  # the reader placed two digits where there is no ink between: not to be trusted
         piece = digit_from_ink(ink[rows[0] : rows[-1] + 1], left + start, top + rows[0], mark.scale)
         pieces.append((piece, probabilities))
-    return pieces
-
+    return MarkReading(pieces, len(votes) == 1, min(map(len, readings)))

@@ -218,16 +218,21 @@ def _whole_surely_not_a_digit(probabilities):
 
 def _pieces(marks, reader, predictor):
     """(Digit, probabilities) left to right: the reader's digits of a wide mark it reads as several,
-    else the mark read whole."""
+    when they stand, else the mark read whole."""
     for mark, whole, holds in marks:
-        doubted = _whole_surely_not_a_digit(whole)
-        alike = None if holds != number_reader.PAIR else DOUBTED_PAIR_CONFIDENCE if doubted else PAIR_CONFIDENCE
-        pieces = (number_reader.read_mark(mark, reader, unanimous=doubted, alike=alike)
-                  if reader is not None and holds else None)
-        if pieces and doubted and (_only_ones(pieces) or (_mostly_not_digits([piece for piece, _ in pieces], predictor)
-                                                           and not _a_sure_row(mark, reader, pieces))):
-            pieces = None
-        yield from pieces or [(mark, whole)]
+        read = number_reader.read_mark(mark, reader) if reader is not None and holds else None
+        yield from (read.pieces if read and _stands(read, whole, holds, predictor) else [(mark, whole)])
+
+
+def _stands(read, whole, holds, predictor):
+    """Whether the reader's digits of a mark stand against the digit network's reading of it whole."""
+    doubted = _whole_surely_not_a_digit(whole)
+    if holds == number_reader.PAIR and not read.alike(DOUBTED_PAIR_CONFIDENCE if doubted else PAIR_CONFIDENCE):
+        return False
+    if not doubted:
+        return True
+    return (read.fewest_digits >= 2 and not _only_ones(read.pieces)
+            and (not _mostly_not_digits([piece for piece, _ in read.pieces], predictor) or _a_sure_row(read)))
 
 
 def _only_ones(pieces):
@@ -243,11 +248,10 @@ def _mostly_not_digits(pieces, predictor):
     return probabilities.shape[1] > NOT_A_DIGIT and probabilities[:, NOT_A_DIGIT].mean() >= PIECES_NOT_A_DIGIT
 
 
-def _a_sure_row(mark, reader, pieces):
-    """Whether the reader reads SURE_ROW_DIGITS or more digits in the mark, the same at every ink
+def _a_sure_row(read):
+    """Whether the reader read SURE_ROW_DIGITS or more digits in the mark, the same at every ink
     height, each SURE_ROW_CONFIDENCE sure: scribbles are rarely read alike at all five."""
-    return (len(pieces) >= SURE_ROW_DIGITS
-            and number_reader.read_mark(mark, reader, unanimous=True, alike=SURE_ROW_CONFIDENCE) is not None)
+    return len(read.pieces) >= SURE_ROW_DIGITS and read.alike(SURE_ROW_CONFIDENCE)
 
 
 def _reading(name, image, pieces, min_confidence):

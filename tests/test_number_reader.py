@@ -99,7 +99,7 @@ def test_a_wide_mark_read_as_two_digits_becomes_two_pieces_left_to_right(mnist_d
     classes = [0] * steps
     last_ink = number_reader.STRIP_MARGIN + round(mark.ink.shape[1] * STRIP_INK / mark.ink.shape[0])
     classes[3], classes[last_ink // READER_STRIDE - 3] = 5, 8  # a 4 near the left end, a 7 near the right
-    pieces = number_reader.read_mark(mark, StandInReader(classes))
+    pieces = number_reader.read_mark(mark, StandInReader(classes)).pieces
     assert [int(np.argmax(p)) for _, p in pieces] == [4, 7]
     (first, _), (second, _) = pieces
     assert mark.box[0] <= first.box[0] < first.box[2] <= second.box[0] + 1 <= second.box[2] <= mark.box[2] + 1
@@ -112,9 +112,9 @@ def test_pieces_are_cut_where_the_readers_steps_lie_once_moved_by_its_firing_off
     classes = [0] * (STRIP_WIDTH // READER_STRIDE)
     classes[3], classes[6] = 5, 8
     reader = StandInReader(classes)
-    cut = number_reader.read_mark(mark, reader)[0][0].box[2]
+    cut = number_reader.read_mark(mark, reader).pieces[0][0].box[2]
     reader.firing_offset = 2.0  # it fires two steps before each digit's centre
-    moved = number_reader.read_mark(mark, reader)[0][0].box[2]
+    moved = number_reader.read_mark(mark, reader).pieces[0][0].box[2]
     strip_columns_per_mark_pixel = STRIP_INK / mark.ink.shape[0]
     assert moved - cut == pytest.approx(2 * READER_STRIDE / strip_columns_per_mark_pixel * mark.scale, abs=2.5)
 
@@ -148,8 +148,9 @@ def test_the_digits_most_ink_heights_read_win(mnist_digits):
     images, _ = mnist_digits
     mark = mark_of(number_ink(images[:2], np.random.default_rng(0), touching=(0, 0)))
     two_ones, one_seven = [0, 2, 0, 2, 0, 0], [0, 8, 8, 0, 0, 0]
-    pieces = number_reader.read_mark(mark, StandInReader(two_ones, one_seven, two_ones, one_seven, two_ones))
-    assert [int(np.argmax(p)) for _, p in pieces] == [1, 1]
+    read = number_reader.read_mark(mark, StandInReader(two_ones, one_seven, two_ones, one_seven, two_ones))
+    assert [int(np.argmax(p)) for _, p in read.pieces] == [1, 1]
+    assert not read.agreed and read.fewest_digits == 1
     # A single 7 wins three heights of five: the digit network reads the mark whole.
     assert number_reader.read_mark(mark, StandInReader(one_seven, two_ones, one_seven, two_ones, one_seven)) is None
 
@@ -190,15 +191,16 @@ def test_a_pair_stands_only_when_every_ink_height_spells_the_same_sure_digits(mn
     images, _ = mnist_digits
     mark = mark_of(number_ink(images[:2], np.random.default_rng(0), touching=(0, 0)))
     two_ones, one_seven = [0, 2, 0, 2, 0, 0], [0, 8, 8, 0, 0, 0]
-    assert [int(np.argmax(p)) for _, p in number_reader.read_mark(mark, StandInReader(two_ones), alike=PAIR_CONFIDENCE)] == [1, 1]
-    in_two_minds = StandInReader(two_ones, two_ones, two_ones, two_ones, one_seven)
-    assert number_reader.read_mark(mark, in_two_minds) is not None
-    assert number_reader.read_mark(mark, in_two_minds, alike=PAIR_CONFIDENCE) is None
+    read = number_reader.read_mark(mark, StandInReader(two_ones))
+    assert [int(np.argmax(p)) for _, p in read.pieces] == [1, 1] and read.agreed and read.fewest_digits == 2
+    assert read.alike(PAIR_CONFIDENCE)
+    in_two_minds = number_reader.read_mark(mark, StandInReader(two_ones, two_ones, two_ones, two_ones, one_seven))
+    assert [int(np.argmax(p)) for _, p in in_two_minds.pieces] == [1, 1] and not in_two_minds.alike(PAIR_CONFIDENCE)
     unsure = StandInReader(two_ones)
     for logits in unsure.logits:
         logits[3, 4] = 5.0 + np.log(1 / PAIR_CONFIDENCE - 1) + 0.01  # a 3 nearly as likely as the second 1
-    assert number_reader.read_mark(mark, unsure) is not None
-    assert number_reader.read_mark(mark, unsure, alike=PAIR_CONFIDENCE) is None
+    read = number_reader.read_mark(mark, unsure)
+    assert read.agreed and not read.alike(PAIR_CONFIDENCE) and read.alike(PAIR_CONFIDENCE - 0.01)
 
 
 @pytest.mark.parametrize("shape, width", [((40, 10), 32), ((40, 60), 64), ((40, 150), 128), ((40, 400), STRIP_WIDTH)])
