@@ -7,8 +7,9 @@
 3. Accuracy on validation digits the model never trained on, raw and re-rendered in each of the
    user-picture styles of digit_recognizer/styles.py (photo, drawing, scan, board, ...).
 4. Whole numbers (2-6 of those digits) in each number style (spaced, touching, ruled paper,
-   vignetted photo, ...) read by predict.py's pipeline: the share read exactly, and the share of
-   digits read right; and single digits read the same way, which must stay one digit each.
+   vignetted photo, ...) read by predict.py's pipeline: the share read exactly, the share of
+   digits read right, and how sure the readings said they were (the whole number's confidence on
+   average); and single digits read the same way, which must stay one digit each.
    Numbers are made from the first NUMBER_POOL validation digits only: the picture preparation
    and the number reader's settings were tuned on the others (the reader trains on training digits).
 
@@ -114,24 +115,28 @@ def style_accuracy(args, predictor, digits, labels):
 
 
 def number_accuracy(args, predictor, reader, digits, labels):
-    """Per number style: the share of numbers read exactly, and of their digits read right."""
+    """Per number style: the share of numbers read exactly, of their digits read right, and how sure
+    the readings said they were (the whole number's confidence, on average: if it means what it
+    says, about the exact share)."""
     digits, labels = digits[:NUMBER_POOL], labels[:NUMBER_POOL]
     results = {"lone_digit": lone_digit_accuracy(args, predictor, reader, digits, labels)}
     print(f"  {'lone_digit':<24}{results['lone_digit']['exact']:8.2%} read as one digit, rightly", flush=True)
     for name, style in NUMBER_STYLES.items():
         rng = np.random.default_rng(1)
-        exact, right, total = 0, 0, 0
+        exact, right, total, sure = 0, 0, 0, 0.0
         for _ in range(args.numbers):
             chosen = rng.choice(len(labels), size=int(rng.integers(2, 7)), replace=False)
             truth = "".join(str(label) for label in labels[chosen])
             reading, = readings.read_pictures([(name, style(list(digits[chosen]), rng))], lambda: predictor, 0.0,
                                               load_reader=lambda: reader)
             read = reading.number if isinstance(reading, readings.Reading) else ""
+            sure += reading.confidence if read else 0.0
             exact += read == truth
             right += len(truth) - edit_distance(read, truth)
             total += len(truth)
-        results[name] = {"exact": exact / args.numbers, "digits": max(0, right) / total}
-        print(f"  {name:<24}{results[name]['exact']:8.2%} exact, {results[name]['digits']:.2%} of digits", flush=True)
+        results[name] = {"exact": exact / args.numbers, "digits": max(0, right) / total, "said_sure": sure / args.numbers}
+        print(f"  {name:<24}{results[name]['exact']:8.2%} exact, {results[name]['digits']:.2%} of digits, "
+              f"said {results[name]['said_sure']:.2%} sure", flush=True)
     return results
 
 
@@ -201,9 +206,10 @@ def print_tables(report):
             print(f"  {name:<24}{accuracy:>10.2%}{(accuracy - styles['raw']) * 100:>+9.2f}pp")
     numbers = report.get("number_accuracy")
     if numbers:
-        print(f"\n{'number style':<26}{'exact':>10}{'digits':>10}")
+        print(f"\n{'number style':<26}{'exact':>10}{'digits':>10}{'said sure':>11}")
         for name, result in numbers.items():
-            print(f"  {name:<24}{result['exact']:>10.1%}{result['digits']:>10.1%}")
+            said = f"{result['said_sure']:>11.1%}" if "said_sure" in result else ""
+            print(f"  {name:<24}{result['exact']:>10.1%}{result['digits']:>10.1%}{said}")
 
 
 if __name__ == "__main__":
