@@ -215,13 +215,16 @@ def wide_marks(marks):
 class MarkReading:
     """What the reader read in a wide mark, over every ink height it read it at."""
 
-    pieces: list  # (Digit, probabilities) left to right: the digits most heights spelled, cut apart
+    pieces: list  # (Digit, probabilities) left to right: the digits most heights spelled, cut apart;
+    # each digit's probabilities are its mean over the heights that read as many digits
     agreed: bool  # every height spelled the same digits
     fewest_digits: int  # the fewest digits any height read
+    least_sure: float  # how sure the height whose reading was chosen is of its least sure digit
 
     def alike(self, confidence):
-        """Whether every height spelled the same digits, each at least ``confidence`` sure."""
-        return self.agreed and min(probabilities.max() for _, probabilities in self.pieces) >= confidence
+        """Whether every height spelled the same digits, each at least ``confidence`` sure (at the
+        height whose reading was chosen, as the rules against non-digits were tuned)."""
+        return self.agreed and self.least_sure >= confidence
 
 
 def read_mark(mark, reader):
@@ -237,6 +240,10 @@ def read_mark(mark, reader):
     digits = readings[chosen]
     if len(digits) < 2:
         return None
+    # Each digit's probabilities: the mean, position by position, over the heights that read as
+    # many digits: a digit the heights dispute is less sure than any one of them says.
+    as_many = [reading for reading in readings if len(reading) == len(digits)]
+    probabilities_read = [np.mean([reading[index][1] for reading in as_many], axis=0) for index in range(len(digits))]
     # Strip columns back to the mark's own, each step moved to the digit's centre.
     scale = strip_scale(mark.ink.shape, width, READING_INK_HEIGHTS[chosen])
     offset = getattr(reader, "firing_offset", 0.0)
@@ -244,11 +251,12 @@ def read_mark(mark, reader):
     edges = [0, *[round((a + b) / 2) for a, b in zip(centres, centres[1:])], mark.ink.shape[1]]
     left, top = mark.box[0] / mark.scale, mark.box[1] / mark.scale
     pieces = []
-    for (start, end), (_, probabilities) in zip(zip(edges, edges[1:]), digits):
+    for start, end, probabilities in zip(edges, edges[1:], probabilities_read):
         ink = mark.ink[:, start:end]
         rows = np.flatnonzero(ink.max(axis=1) > 0.5) if end > start else []
         if len(rows) == 0:
             return None  # the reader placed two digits where there is no ink between: not to be trusted
         piece = digit_from_ink(ink[rows[0] : rows[-1] + 1], left + start, top + rows[0], mark.scale)
         pieces.append((piece, probabilities))
-    return MarkReading(pieces, len(votes) == 1, min(map(len, readings)))
+    return MarkReading(pieces, len(votes) == 1, min(map(len, readings)),
+                       min(float(probabilities.max()) for _, probabilities in digits))

@@ -203,6 +203,17 @@ def test_a_pair_stands_only_when_every_ink_height_spells_the_same_sure_digits(mn
     assert read.agreed and not read.alike(PAIR_CONFIDENCE) and read.alike(PAIR_CONFIDENCE - 0.01)
 
 
+def test_a_digit_the_ink_heights_dispute_is_only_as_sure_as_they_agree(mnist_digits):
+    images, _ = mnist_digits
+    mark = mark_of(number_ink(images[:2], np.random.default_rng(0), touching=(0, 0)))
+    two_ones, one_seven, three_ones = [0, 2, 0, 2, 0, 0], [0, 2, 0, 8, 0, 0], [0, 2, 0, 2, 0, 2]
+    read = number_reader.read_mark(mark, StandInReader(two_ones, one_seven, two_ones, three_ones, two_ones))
+    (_, first), (_, second) = read.pieces
+    assert first[1] == pytest.approx(1.0, abs=1e-3)  # every height that read two digits read a 1 first
+    # Three of the four heights that read two digits read a second 1, one a 7; three 1s have no say.
+    assert (second[1], second[7]) == (pytest.approx(0.75, abs=1e-3), pytest.approx(0.25, abs=1e-3))
+
+
 @pytest.mark.parametrize("shape, width", [((40, 10), 32), ((40, 60), 64), ((40, 150), 128), ((40, 400), STRIP_WIDTH)])
 def test_a_mark_is_read_on_a_strip_no_wider_than_it_needs(shape, width):
     """The reader is fully convolutional: a narrow mark is read on a narrow strip, at a fraction of

@@ -211,6 +211,26 @@ class ReaderInTwoMinds(TwoDigitReader):
         return logits
 
 
+class ReaderDisputingItsSecondDigit(TwoDigitReader):
+    """Reads a 3 then a 5 at every ink height but the first two, where it reads a 3 then an 8."""
+
+    def predict(self, strips):
+        logits = super().predict(strips)
+        logits[:2, self.steps[1], self.digits[1] + 1] = -5.0
+        logits[:2, self.steps[1], 8 + 1] = 10.0
+        return logits
+
+
+def test_a_digit_the_reader_reads_differently_at_some_ink_heights_is_unsure(mnist_digits):
+    images, _ = mnist_digits
+    ink = number_ink(images[:2], np.random.default_rng(0), touching=(0, 0))
+    touching = Image.fromarray(np.round(255 - ink * 255).astype(np.uint8))
+    pair, = read_pictures([("pair", touching)], lambda: CountingPredictor(touching), 0.7,
+                          load_reader=ReaderDisputingItsSecondDigit)
+    assert pair.number == "3?"  # three heights of five read a 5 second, two an 8: 60 % sure
+    assert pair.read[1].candidates(2) == "5 (60%), 8 (40%)"
+
+
 def wave_picture():
     wave = np.zeros((60, 200), np.uint8)
     columns = np.arange(10, 190)
