@@ -203,21 +203,18 @@ class NotADigitPredictor:
 
 
 class ReaderInTwoMinds(TwoDigitReader):
-    """Reads a 3 then a 5 at every ink height but the first, where it sees the 3 alone."""
+    """Reads a 3 then a 5 at every ink height but the first ``doubting``, where it reads the 3
+    alone, or (given ``instead``) that digit in place of the 5."""
+
+    def __init__(self, doubting=1, instead=None, **kwargs):
+        super().__init__(**kwargs)
+        self.doubting, self.instead = doubting, instead
 
     def predict(self, strips):
         logits = super().predict(strips)
-        logits[0, self.steps[1], self.digits[1] + 1] = -5.0
-        return logits
-
-
-class ReaderDisputingItsSecondDigit(TwoDigitReader):
-    """Reads a 3 then a 5 at every ink height but the first two, where it reads a 3 then an 8."""
-
-    def predict(self, strips):
-        logits = super().predict(strips)
-        logits[:2, self.steps[1], self.digits[1] + 1] = -5.0
-        logits[:2, self.steps[1], 8 + 1] = 10.0
+        logits[: self.doubting, self.steps[1], self.digits[1] + 1] = -5.0
+        if self.instead is not None:
+            logits[: self.doubting, self.steps[1], self.instead + 1] = 10.0
         return logits
 
 
@@ -226,7 +223,7 @@ def test_a_digit_the_reader_reads_differently_at_some_ink_heights_is_unsure(mnis
     ink = number_ink(images[:2], np.random.default_rng(0), touching=(0, 0))
     touching = Image.fromarray(np.round(255 - ink * 255).astype(np.uint8))
     pair, = read_pictures([("pair", touching)], lambda: CountingPredictor(touching), 0.7,
-                          load_reader=ReaderDisputingItsSecondDigit)
+                          load_reader=lambda: ReaderInTwoMinds(doubting=2, instead=8))
     assert pair.number == "3?"  # three heights of five read a 5 second, two an 8: 60 % sure
     assert pair.read[1].candidates(2) == "5 (60%), 8 (40%)"
 
