@@ -6,7 +6,7 @@
 2. Images per second for a Kaggle `--csv` run over a 28,000-row test file.
 3. Accuracy on validation digits the model never trained on, raw and re-rendered in each of the
    user-picture styles of digit_recognizer/styles.py (photo, drawing, scan, board, ...).
-4. Whole numbers (2-6 of those digits) in each number style (spaced, touching, ruled paper,
+4. Whole numbers (2-6 of those digits) in each number style (spaced, touching, slanted, ruled paper,
    vignetted photo, ...) read by predict.py's pipeline: the share read exactly, the share of
    digits read right, and how sure the readings said they were (the whole number's confidence on
    average); and single digits read the same way, which must stay one digit each.

@@ -204,6 +204,14 @@ def number_touching(digits, rng):
     return to_image(_on_paper(number_ink(digits, rng, touching=(0, 0)), 0.97, 0.05))
 
 
+def number_touching_tilted(digits, rng):
+    """Touching neighbours, the row photographed at a slant: turned 5-12 degrees either way."""
+    ink = number_ink(digits, rng, touching=(0, 0))
+    angle = rng.uniform(5, 12) * rng.choice([-1, 1])
+    turned = Image.fromarray(ink, mode="F").rotate(angle, Image.Resampling.BILINEAR, expand=True)
+    return to_image(_on_paper(np.clip(np.asarray(turned), 0, 1), 0.97, 0.05))
+
+
 def number_overlapping(digits, rng):
     """Neighbours written into each other: 1-4 px past the point where their strokes meet."""
     return to_image(_on_paper(number_ink(digits, rng, touching=(1, 4)), 0.97, 0.05))
@@ -291,7 +299,7 @@ def number_16_bit_half_range(digits, rng):
 
 NUMBER_STYLES = {
     style.__name__: style
-    for style in (number_spaced, number_close, number_touching, number_overlapping, number_ruled, number_squared, number_vignette,
-                  number_underlined, number_faint_far, number_dark_paper, number_show_through,
-                  number_16_bit_half_range)
+    for style in (number_spaced, number_close, number_touching, number_touching_tilted, number_overlapping,
+                  number_ruled, number_squared, number_vignette, number_underlined, number_faint_far,
+                  number_dark_paper, number_show_through, number_16_bit_half_range)
 }
