@@ -54,9 +54,11 @@ class Digit:
     scale: float = 1.0  # picture pixels per analysed pixel
 
 
-def digit_from_ink(ink, left, top, scale):
-    """The Digit whose ink, as analysed, is ``ink`` with its top-left corner at (left, top)."""
-    box = tuple(round(v * scale) for v in (left, top, left + ink.shape[1], top + ink.shape[0]))
+def digit_from_ink(ink, left, top, scale, size=None):
+    """The Digit whose ink, as analysed, is ``ink`` with its top-left corner at (left, top); its box
+    is ``size`` (width, height) where that differs from the ink's (a piece of a mark turned level)."""
+    width, height = size or (ink.shape[1], ink.shape[0])
+    box = tuple(round(v * scale) for v in (left, top, left + width, top + height))
     return Digit(box, center_in_field(scale_to_box(ink)), ink, scale)
 
 

@@ -44,6 +44,15 @@ LENGTH_SHARES = (0.25, 0.1875, 0.1125, 0.1125, 0.1125, 0.1125, 0.1125)
 # them read win (ties: the reading at STRIP_INK): how tall the digits of a mark are, within it,
 # varies more than the training rows can show.
 READING_INK_HEIGHTS = (18, 20, STRIP_INK, 24, 26)
+# A mark at least LEVEL_ASPECT times as wide as tall whose heights disagree may be a row written
+# at a slant: turned level when its row profile is sharpest at least MIN_TILT degrees from level
+# (angles tried every TILT_STEP up to MAX_TILT either way, on the ink TILT_PROFILE_ROWS rows tall).
+# Narrower marks are not turned: two digits at different heights look like a slanted pair.
+LEVEL_ASPECT = 1.5
+MIN_TILT = 4.5
+TILT_STEP = 1.5
+MAX_TILT = 15.0
+TILT_PROFILE_ROWS = 32
 
 
 def strip_from_ink(ink, width=STRIP_WIDTH, ink_height=STRIP_INK):
@@ -229,9 +238,70 @@ class MarkReading:
 
 def read_mark(mark, reader):
     """The ``MarkReading`` of a wide mark, or None when most ink heights read one digit there, or
-    none (the digit network then reads it whole), or place a digit where there is no ink."""
-    width = strip_width(mark.ink.shape, max(READING_INK_HEIGHTS))
-    strips = np.stack([strip_from_ink(mark.ink, width, height) for height in READING_INK_HEIGHTS])
+    none (the digit network then reads it whole), or place a digit where there is no ink.
+
+    A row written or photographed at a slant is read as it is first; only where its heights
+    disagree is it turned level and read again, and that reading taken if its heights agree (the
+    reader learnt from level rows; a level row's reading never changes)."""
+    left, top = mark.box[0] / mark.scale, mark.box[1] / mark.scale
+    as_it_is = _read_ink(mark.ink, reader,
+                         lambda ink, column, row: digit_from_ink(ink, left + column, top + row, mark.scale))
+    if as_it_is is not None and as_it_is.agreed or mark.ink.shape[1] < LEVEL_ASPECT * mark.ink.shape[0]:
+        return as_it_is
+    angle = level_angle(mark.ink)
+    if abs(angle) < MIN_TILT:
+        return as_it_is
+    turned, to_mark = turned_level(mark.ink, angle)
+
+    def placed(ink, column, row):
+        """A piece of the turned ink, boxed where it lies in the mark."""
+        corners = [to_mark(x, y) for x in (column, column + ink.shape[1]) for y in (row, row + ink.shape[0])]
+        xs = np.clip([x for x, _ in corners], 0, mark.ink.shape[1])
+        ys = np.clip([y for _, y in corners], 0, mark.ink.shape[0])
+        return digit_from_ink(ink, left + xs.min(), top + ys.min(), mark.scale, size=(np.ptp(xs), np.ptp(ys)))
+
+    levelled = _read_ink(turned, reader, placed)
+    return levelled if levelled is not None and levelled.agreed else as_it_is
+
+
+def level_angle(ink):
+    """The angle (degrees, counter-clockwise, a multiple of TILT_STEP up to MAX_TILT) that turns a
+    row of digits level: the one whose ink piles up in the fewest rows (the sharpest row profile)."""
+    small = _resized_to_height(ink, TILT_PROFILE_ROWS)
+    angles = np.arange(-MAX_TILT, MAX_TILT + TILT_STEP / 2, TILT_STEP)
+    sharpness = [float(np.square(_turned(small, angle).sum(axis=1)).sum()) for angle in angles]
+    return float(angles[int(np.argmax(sharpness))])
+
+
+def turned_level(ink, angle):
+    """(The ink turned by ``angle`` and cropped to its ink, a function from a point of it (x, y)
+    to the same point in ``ink``.)"""
+    whole = _turned(ink, angle)
+    rows, cols = np.flatnonzero(whole.max(axis=1) > 0.1), np.flatnonzero(whole.max(axis=0) > 0.1)
+    cos, sin = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+
+    def to_mark(x, y):  # PIL turns about the centre and grows the canvas to hold every corner
+        dx, dy = x + cols[0] - whole.shape[1] / 2, y + rows[0] - whole.shape[0] / 2
+        return dx * cos - dy * sin + ink.shape[1] / 2, dx * sin + dy * cos + ink.shape[0] / 2
+
+    return whole[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1], to_mark
+
+
+def _turned(ink, angle):
+    turned = Image.fromarray(ink.astype(np.float32), mode="F").rotate(angle, Image.Resampling.BILINEAR, expand=True)
+    return np.asarray(turned)
+
+
+def _resized_to_height(ink, rows):
+    size = (max(1, round(ink.shape[1] * rows / ink.shape[0])), rows)
+    return np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize(size, Image.Resampling.BILINEAR))
+
+
+def _read_ink(ink, reader, to_digit):
+    """``read_mark`` on this ink; ``to_digit(piece, column, row)`` makes a Digit of the piece of it
+    whose top-left corner is at (column, row)."""
+    width = strip_width(ink.shape, max(READING_INK_HEIGHTS))
+    strips = np.stack([strip_from_ink(ink, width, height) for height in READING_INK_HEIGHTS])
     readings = [decode(logits) for logits in reader.predict(strips[..., None])]
     spelled = [tuple(int(np.argmax(probabilities)) for _, probabilities in digits) for digits in readings]
     votes = Counter(spelled)
@@ -245,18 +315,16 @@ def read_mark(mark, reader):
     as_many = [reading for reading in readings if len(reading) == len(digits)]
     probabilities_read = [np.mean([reading[index][1] for reading in as_many], axis=0) for index in range(len(digits))]
     # Strip columns back to the mark's own, each step moved to the digit's centre.
-    scale = strip_scale(mark.ink.shape, width, READING_INK_HEIGHTS[chosen])
+    scale = strip_scale(ink.shape, width, READING_INK_HEIGHTS[chosen])
     offset = getattr(reader, "firing_offset", 0.0)
     centres = [mark_column(step + offset, scale) for step, _ in digits]
-    edges = [0, *[round((a + b) / 2) for a, b in zip(centres, centres[1:])], mark.ink.shape[1]]
-    left, top = mark.box[0] / mark.scale, mark.box[1] / mark.scale
+    edges = [0, *[round((a + b) / 2) for a, b in zip(centres, centres[1:])], ink.shape[1]]
     pieces = []
     for start, end, probabilities in zip(edges, edges[1:], probabilities_read):
-        ink = mark.ink[:, start:end]
-        rows = np.flatnonzero(ink.max(axis=1) > 0.5) if end > start else []
+        piece = ink[:, start:end]
+        rows = np.flatnonzero(piece.max(axis=1) > 0.5) if end > start else []
         if len(rows) == 0:
             return None  # the reader placed two digits where there is no ink between: not to be trusted
-        piece = digit_from_ink(ink[rows[0] : rows[-1] + 1], left + start, top + rows[0], mark.scale)
-        pieces.append((piece, probabilities))
+        pieces.append((to_digit(piece[rows[0] : rows[-1] + 1], start, rows[0]), probabilities))
     return MarkReading(pieces, len(votes) == 1, min(map(len, readings)),
                        min(float(probabilities.max()) for _, probabilities in digits))

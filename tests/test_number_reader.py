@@ -224,3 +224,57 @@ def test_a_mark_is_read_on_a_strip_no_wider_than_it_needs(shape, width):
     ink = ((radius > 0.75) & (radius < 1.0)).astype(np.float32)  # an ellipse's ring, this shape
     reader = StandInReader([0] * (STRIP_WIDTH // READER_STRIDE))
     assert number_reader.read_mark(mark_of(np.pad(ink, 20)), reader) is None and reader.width == width
+
+
+def slanted_row(images, angle):
+    """Four touching digits in a row, turned ``angle`` degrees counter-clockwise."""
+    ink = number_ink(images[:4], np.random.default_rng(0), touching=(0, 0))
+    return np.clip(np.asarray(Image.fromarray(ink, mode="F").rotate(angle, Image.Resampling.BILINEAR, expand=True)), 0, 1)
+
+
+@pytest.mark.parametrize("angle", [-10, -6, 8, 12])
+def test_the_angle_that_levels_a_slanted_row_is_found(mnist_digits, angle):
+    images, _ = mnist_digits
+    assert abs(number_reader.level_angle(mark_of(slanted_row(images, angle)).ink) + angle) <= number_reader.TILT_STEP
+    assert abs(number_reader.level_angle(mark_of(slanted_row(images, 0)).ink)) < number_reader.MIN_TILT
+
+
+class LevelRowReader:
+    """Reads a 3 then a 5 at every height where the strip's ink runs level; where it climbs or falls
+    along the strip, one height in two reads a 7 alone."""
+
+    def __init__(self):
+        self.strips = 0
+
+    def predict(self, strips):
+        self.strips += len(strips)
+        steps = strips.shape[2] // READER_STRIDE
+        pair, seven = [0] * steps, [0] * steps
+        pair[2], pair[steps // 2], seven[2] = 4, 6, 8
+        logits = []
+        for index, strip in enumerate(strips[..., 0]):
+            columns = np.flatnonzero(strip.max(axis=0) > 0.5)
+            middles = [np.average(np.arange(IMAGE_SIZE), weights=strip[:, column]) for column in columns]
+            level = abs(np.polyfit(columns, middles, 1)[0]) < 0.1  # a slant of 8 degrees climbs 0.14
+            logits.append(logits_for(seven if not level and index % 2 else pair))
+        return np.stack(logits)
+
+
+def test_a_slanted_row_the_heights_dispute_is_read_again_turned_level(mnist_digits):
+    images, _ = mnist_digits
+    mark, reader = mark_of(slanted_row(images, 8)), LevelRowReader()
+    read = number_reader.read_mark(mark, reader)
+    assert reader.strips == 2 * len(number_reader.READING_INK_HEIGHTS)  # as it is, then turned level
+    assert read.agreed and [int(np.argmax(p)) for _, p in read.pieces] == [3, 5]
+    (first, _), (second, _) = read.pieces
+    left, top, right, bottom = mark.box
+    assert left <= first.box[0] < second.box[0] and first.box[2] < second.box[2] <= right + 1
+    assert all(top <= piece.box[1] < piece.box[3] <= bottom + 1 for piece, _ in read.pieces)
+    assert first.box[2] - left < 0.7 * (right - left) and second.box[0] - left > 0.3 * (right - left)
+
+
+def test_a_level_row_the_heights_dispute_is_not_turned(mnist_digits):
+    images, _ = mnist_digits
+    mark, reader = mark_of(slanted_row(images, 0)), StandInReader([0, 2, 0, 2, 0, 0], [0, 8, 8, 0, 0, 0])
+    read = number_reader.read_mark(mark, reader)
+    assert not read.agreed and [int(np.argmax(p)) for _, p in read.pieces] == [1, 1]
