@@ -277,7 +277,8 @@ def turned_level(ink, angle):
     """(The ink turned by ``angle`` and cropped to its ink, a function from a point of it (x, y)
     to the same point in ``ink``.)"""
     whole = _turned(ink, angle)
-    rows, cols = np.flatnonzero(whole.max(axis=1) > 0.1), np.flatnonzero(whole.max(axis=0) > 0.1)
+    inked = whole > 0.1 * whole.max()
+    rows, cols = np.flatnonzero(inked.any(axis=1)), np.flatnonzero(inked.any(axis=0))
     cos, sin = np.cos(np.radians(angle)), np.sin(np.radians(angle))
 
     def to_mark(x, y):  # PIL turns about the centre and grows the canvas to hold every corner
