@@ -5,7 +5,9 @@
    for a picture of touching digits, which also loads the number reader.
 2. Images per second for a Kaggle `--csv` run over a 28,000-row test file.
 3. Accuracy on validation digits the model never trained on, raw and re-rendered in each of the
-   user-picture styles of digit_recognizer/styles.py (photo, drawing, scan, board, ...).
+   user-picture styles of digit_recognizer/styles.py (photo, drawing, scan, board, ...): the
+   picture's ink read as one digit, and the picture read as predict.py reads it, which may find
+   several digits in it (a hairline broken in two, a lone digit the number reader splits).
 4. Whole numbers (2-6 of those digits) in each number style (spaced, touching, slanted, ruled paper,
    vignetted photo, ...) read by predict.py's pipeline: the share read exactly, the share of
    digits read right, and how sure the readings said they were (the whole number's confidence on
@@ -36,6 +38,7 @@ from digit_recognizer.styles import NUMBER_STYLES, STYLES, number_spaced  # noqa
 
 NUMBER_POOL = 2000  # validation digits that numbers are made of
 PARTS = ("cold", "csv", "styles", "numbers")
+STYLE_CHUNK = 100  # pictures of a style made and read at a time: some are large
 import machine  # noqa: E402  (bench/machine.py, evidence.py and timing.py, beside this script)
 from evidence import prepared_or_blank, validation_digits  # noqa: E402
 from timing import timed_child  # noqa: E402
@@ -50,6 +53,8 @@ def parse_args():
                         help="Kaggle test file for the --csv timing (default: 28,000 rows of train.csv, unlabelled)")
     parser.add_argument("--repeats", type=int, default=7, help="cold starts per engine")
     parser.add_argument("--digits", type=int, default=300, help="validation digits per style")
+    parser.add_argument("--styles", nargs="+", choices=list(STYLES), default=list(STYLES),
+                        help="which single-digit styles to measure (the largest pictures take minutes per 1,000)")
     parser.add_argument("--numbers", type=int, default=100, help="numbers per number style")
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS),
                         help="which parts to measure: cold starts, the --csv run, single-digit styles, numbers")
@@ -100,18 +105,27 @@ def kaggle_csv(args, scratch):
     return {"rows": rows, "seconds": wall, "images_per_second": rows / wall, "peak_rss_mib": peak}
 
 
-def style_accuracy(args, predictor, digits, labels):
-    """Accuracy on the first --digits validation digits, raw and in each style."""
+def style_accuracy(args, predictor, reader, digits, labels):
+    """Accuracy on the first --digits validation digits, raw and in each style, two ways: the
+    picture's ink read as one digit, and the picture read as predict.py reads it (which may find
+    several digits in it, or none): right only as the one right digit."""
     digits, truth = digits[: args.digits], labels[: args.digits]
     raw = float(np.mean(predictor.predict(data.to_model_input(digits)).argmax(axis=1) == truth))
-    results = {"raw": raw}
-    for name, style in STYLES.items():
-        rng = np.random.default_rng(0)
-        prepared = np.stack([prepared_or_blank(style(digit, rng)) for digit in digits])
-        read = predictor.predict(prepared).argmax(axis=1)
-        results[name] = float(np.mean((read == truth) & (prepared.max(axis=(1, 2)) > 0)))
-        print(f"  {name:<24}{results[name]:8.2%}", flush=True)
-    return results
+    as_one_digit, as_read = {"raw": raw}, {}
+    for name in args.styles:
+        style, rng = STYLES[name], np.random.default_rng(0)
+        whole = read = 0
+        for start in range(0, len(digits), STYLE_CHUNK):
+            pictures = [style(digit, rng) for digit in digits[start : start + STYLE_CHUNK]]
+            expected = truth[start : start + STYLE_CHUNK]
+            prepared = np.stack([prepared_or_blank(picture) for picture in pictures])
+            whole += int(np.sum((predictor.predict(prepared).argmax(axis=1) == expected) & (prepared.max(axis=(1, 2)) > 0)))
+            outcomes = readings.read_pictures([(name, picture) for picture in pictures], lambda: predictor, 0.0,
+                                              load_reader=lambda: reader)
+            read += sum(isinstance(o, readings.Reading) and o.number == str(label) for o, label in zip(outcomes, expected))
+        as_one_digit[name], as_read[name] = whole / len(digits), read / len(digits)
+        print(f"  {name:<24}{as_one_digit[name]:8.2%} as one digit, {as_read[name]:8.2%} as read", flush=True)
+    return as_one_digit, as_read
 
 
 def number_accuracy(args, predictor, reader, digits, labels):
@@ -177,7 +191,8 @@ def main():
         predictor, reader = inference.load_predictor(args.model), inference.load_number_reader(args.model)
         report["number_reader"] = reader is not None
     if "styles" in args.parts:
-        report["style_accuracy"] = style_accuracy(args, predictor, digits, labels)
+        report["style_accuracy"], report["style_accuracy_as_read"] = style_accuracy(args, predictor, reader, digits,
+                                                                                      labels)
         report["digits_per_style"] = args.digits
     if "numbers" in args.parts:
         report["number_accuracy"] = number_accuracy(args, predictor, reader, digits, labels)
@@ -201,9 +216,11 @@ def print_tables(report):
               f"peak {csv['peak_rss_mib']:.0f} MiB")
     styles = report.get("style_accuracy")
     if styles:
-        print(f"\n{'style':<26}{'accuracy':>10}{'vs raw':>10}")
+        as_read = report.get("style_accuracy_as_read", {})
+        print(f"\n{'style':<26}{'one digit':>10}{'vs raw':>10}{'as read':>10}{'vs raw':>10}")
         for name, accuracy in styles.items():
-            print(f"  {name:<24}{accuracy:>10.2%}{(accuracy - styles['raw']) * 100:>+9.2f}pp")
+            read = f"{as_read[name]:>10.2%}{(as_read[name] - styles['raw']) * 100:>+9.2f}pp" if name in as_read else ""
+            print(f"  {name:<24}{accuracy:>10.2%}{(accuracy - styles['raw']) * 100:>+9.2f}pp{read}")
     numbers = report.get("number_accuracy")
     if numbers:
         print(f"\n{'number style':<26}{'exact':>10}{'digits':>10}{'said sure':>11}")
