@@ -320,24 +320,16 @@ def group_into_digits(blobs):
 
 def scale_to_box(digit, box=DIGIT_BOX):
     """Resize so the longer side is ``box`` pixels (aspect kept), hairlines made MNIST-thick."""
-    detailed = hairlines_grown(digit, box, box)
-    if detailed is None:
-        detailed = _resize_longer_side(digit, box * DETAIL)
+    side = box * DETAIL
+    target = MNIST_STROKE * DETAIL * box / DIGIT_BOX  # MNIST's stroke width at the detailed size
+    # Measured on the picture itself: shrinking first would fade a hairline below any threshold.
+    width = stroke_width(digit > 0.5) * side / max(digit.shape)
+    if width < 0.6 * target:  # a fine pen on a big picture
+        detailed = _thickened_hairlines(digit > HAIRLINE_INK, side, target)
+    else:  # thick strokes are left alone: MNIST has plenty of them, and thinning breaks loops
+        detailed = _resize_longer_side(digit, side)
     resized = _resize_longer_side(detailed, box)
     return resized / resized.max()  # full ink, as MNIST's strokes have
-
-
-def hairlines_grown(ink, side, digit_height):
-    """A fine pen's ``ink`` at DETAIL times ``side`` pixels (its longer side), its strokes grown to
-    the width MNIST's have in a digit ``digit_height`` pixels tall; None when its strokes are not
-    that thin (thick strokes are left alone: MNIST has plenty of them, and thinning breaks loops)."""
-    detail_side = side * DETAIL
-    target = MNIST_STROKE * DETAIL * digit_height / DIGIT_BOX  # MNIST's stroke width at the detailed size
-    # Measured on the picture itself: shrinking first would fade a hairline below any threshold.
-    width = stroke_width(ink > 0.5) * detail_side / max(ink.shape)
-    if width >= 0.6 * target:
-        return None
-    return _thickened_hairlines(ink > HAIRLINE_INK, detail_side, target)
 
 
 def _resize_longer_side(image, side, resample=Image.Resampling.LANCZOS):

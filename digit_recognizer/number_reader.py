@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from .config import IMAGE_SIZE, READER_STRIDE, STRIP_INK, STRIP_WIDTH
-from .imaging import digit_from_ink, hairlines_grown
+from .imaging import digit_from_ink
 
 # Which marks may hold several digits: wider than tall...
 MIN_ASPECT = 1.0
@@ -57,14 +57,10 @@ TILT_PROFILE_ROWS = 32
 
 def strip_from_ink(ink, width=STRIP_WIDTH, ink_height=STRIP_INK):
     """A mark's ink (float, any size) -> the (IMAGE_SIZE, width) float32 strip the reader sees:
-    scaled to ``ink_height`` rows tall (narrowed further only if it would not fit), centred vertically,
-    a fine pen's hairlines grown to MNIST's stroke width on the way, as for one digit
-    (imaging.scale_to_box): left thin, a lone digit's strokes read as two digits now and then."""
+    scaled to ``ink_height`` rows tall (narrowed further only if it would not fit), centred vertically."""
     height, ink_width = ink.shape
     scale = strip_scale(ink.shape, width, ink_height)
     size = (max(1, round(ink_width * scale)), max(1, round(height * scale)))
-    grown = hairlines_grown(ink, max(size), size[1])
-    ink = ink if grown is None else grown
     resized = np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize(size, Image.Resampling.LANCZOS))
     resized = np.clip(resized, 0.0, 1.0)
     strip = np.zeros((IMAGE_SIZE, width), np.float32)

@@ -1,7 +1,7 @@
 """The number reader's strips, training rows and decoding, and how a wide mark is read with it."""
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from digit_recognizer import imaging, number_reader
 from digit_recognizer.config import IMAGE_SIZE, PAIR_CONFIDENCE, READER_STRIDE, STRIP_INK, STRIP_WIDTH
@@ -22,24 +22,6 @@ def test_a_mark_too_long_for_the_strip_is_narrowed_to_fit():
     strip = number_reader.strip_from_ink(np.ones((10, 400), np.float32))
     columns = np.flatnonzero(strip.max(axis=0) > 0.5)
     assert columns[0] >= number_reader.STRIP_MARGIN and columns[-1] < STRIP_WIDTH
-
-
-@pytest.mark.parametrize("pen_width", [1, 3])
-def test_a_fine_pens_row_is_seen_with_mnist_thick_strokes(pen_width):
-    page = Image.new("F", (330, 200), 0.0)
-    pen = ImageDraw.Draw(page)
-    pen.ellipse([(10, 10), (140, 190)], outline=1.0, width=pen_width)  # a 0 and a 1, written with a fine pen
-    pen.line([(250, 10), (230, 190)], fill=1.0, width=pen_width)
-    strip = number_reader.strip_from_ink(np.asarray(page))
-    strokes = strip > 0.5
-    assert 2.0 < imaging.stroke_width(strokes) < 4.5  # MNIST's 2.8 px in 20 rows is 3.1 in the strip's 22
-    assert strip[IMAGE_SIZE // 2, 10] < 0.1  # the 0's loop is not filled in
-
-
-def test_a_row_in_mnists_own_strokes_is_seen_as_it_is(mnist_digits):
-    images, _ = mnist_digits
-    ink = number_ink(list(images[:3]), np.random.default_rng(0), height=28, touching=(0, 0))
-    assert imaging.hairlines_grown(ink, 90, STRIP_INK) is None
 
 
 def test_training_rows_hold_the_digits_they_are_labelled_with(mnist_digits):
