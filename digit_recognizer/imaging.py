@@ -36,6 +36,11 @@ MIN_HEIGHT_SHARE = 0.4  # a separate mark shorter than this share of the tallest
 MNIST_STROKE = 2.8  # median stroke width of MNIST digits in 28x28 pixels (area / half perimeter)
 DETAIL = 4  # strokes are measured and adjusted with the digit DETAIL times its final size
 HAIRLINE_INK = 0.25  # a line thinner than a pixel never shows full ink: this much already counts
+HAIRLINE_SHARE = 0.6  # strokes thinner than this share of MNIST's (for the digit's size) are a fine pen's
+# A fine pen skips: pieces of its line stacked one above the other (sharing less than STACKED_ROWS of
+# the shorter one's rows, at most STACKED_GAP of the taller one's height apart) are one digit.
+STACKED_ROWS = 0.2
+STACKED_GAP = 0.5
 # Strokes this thin (in analysed pixels; a 1-2 px line measures 2) are a fine pen whose line may be
 # dotted, its dots up to 2 * DOTTED_GAP pixels apart: they are joined before the marks are found.
 DOTTED_WIDTH = 2.2
@@ -169,7 +174,7 @@ def find_digits(image, separate=True):
         for step in range(DOTTED_GAP):  # join their dots into strokes before telling the marks apart
             mask = _dilate(mask, diagonal=step % 2 == 1)
     blobs = significant_blobs(mask)
-    groups = group_into_digits(blobs) if separate else [blobs]
+    groups = group_into_digits(blobs, is_fine_pen(mask, blobs)) if separate else [blobs]
     digits = []
     for group in groups:
         top, left = min(b.top for b in group), min(b.left for b in group)
@@ -301,21 +306,37 @@ def significant_blobs(mask):
     return Blobs(kept, labels)
 
 
-def group_into_digits(blobs):
-    """Blobs that share most of their columns are one digit (a 5's detached bar); left to right."""
+def group_into_digits(blobs, fine_pen=False):
+    """Blobs that share most of their columns are one digit (a 5's detached bar), and so, with
+    ``fine_pen``, are blobs stacked one above the other (a hairline broken where the pen skipped:
+    the digits of a number stand side by side on one line); left to right."""
     groups = []
-    left = right = 0  # the last group's columns (blobs come sorted by their left edge)
+    left = right = top = bottom = 0  # the last group's extent (blobs come sorted by their left edge)
     for blob in sorted(blobs, key=lambda b: b.left):
         if groups:
             overlap = min(right, blob.right) - max(left, blob.left)
-            if overlap > 0.3 * min(right - left, blob.right - blob.left):
+            if overlap > 0.3 * min(right - left, blob.right - blob.left) or (
+                    fine_pen and _stacked(top, bottom, right, blob)):
                 groups[-1].append(blob)
-                right = max(right, blob.right)
+                right, top, bottom = max(right, blob.right), min(top, blob.top), max(bottom, blob.bottom)
                 continue
         groups.append([blob])
-        left, right = blob.left, blob.right
+        left, right, top, bottom = blob.left, blob.right, blob.top, blob.bottom
     tallest = max(max(b.bottom for b in g) - min(b.top for b in g) for g in groups)
     return [g for g in groups if max(b.bottom for b in g) - min(b.top for b in g) >= MIN_HEIGHT_SHARE * tallest]
+
+
+def _stacked(top, bottom, right, blob):
+    """Whether ``blob`` lies above or below ink spanning rows top..bottom and ending at column ``right``, close by."""
+    shared_rows = min(bottom, blob.bottom) - max(top, blob.top)
+    heights = (bottom - top, blob.bottom - blob.top)
+    return shared_rows < STACKED_ROWS * min(heights) and blob.left - right < STACKED_GAP * max(heights)
+
+
+def is_fine_pen(mask, blobs):
+    """Whether the strokes are thinner than HAIRLINE_SHARE of MNIST's for digits as tall as the blobs' rows."""
+    height = max(b.bottom for b in blobs) - min(b.top for b in blobs)
+    return stroke_width(mask) < HAIRLINE_SHARE * MNIST_STROKE * height / DIGIT_BOX
 
 
 def scale_to_box(digit, box=DIGIT_BOX):
@@ -324,7 +345,7 @@ def scale_to_box(digit, box=DIGIT_BOX):
     target = MNIST_STROKE * DETAIL * box / DIGIT_BOX  # MNIST's stroke width at the detailed size
     # Measured on the picture itself: shrinking first would fade a hairline below any threshold.
     width = stroke_width(digit > 0.5) * side / max(digit.shape)
-    if width < 0.6 * target:  # a fine pen on a big picture
+    if width < HAIRLINE_SHARE * target:  # a fine pen on a big picture
         detailed = _thickened_hairlines(digit > HAIRLINE_INK, side, target)
     else:  # thick strokes are left alone: MNIST has plenty of them, and thinning breaks loops
         detailed = _resize_longer_side(digit, side)

@@ -170,6 +170,22 @@ def test_a_hairline_loop_comes_back_whole_and_open(pen_width):
     assert 1.8 < imaging.stroke_width(ring) < 4.5
 
 
+def test_a_fine_pens_line_broken_where_the_pen_skipped_is_one_digit():
+    page = Image.new("L", (600, 600), 255)
+    pen = ImageDraw.Draw(page)
+    pen.line([(300, 100), (285, 280)], fill=0, width=3)  # a slanted 1, its two pieces in columns of their own
+    pen.line([(275, 310), (260, 500)], fill=0, width=3)
+    assert len(imaging.find_digits(page)) == 1
+
+
+def test_a_fine_pens_digits_side_by_side_stay_apart():
+    page = Image.new("L", (600, 600), 255)
+    pen = ImageDraw.Draw(page)
+    pen.line([(120, 150), (110, 450)], fill=0, width=3)  # 1
+    pen.line([(220, 110), (380, 110), (270, 410)], fill=0, width=3)  # 7, a little higher up
+    assert [digit.box[0] for digit in imaging.find_digits(page)] == [pytest.approx(108, abs=3), pytest.approx(218, abs=3)]
+
+
 def test_a_faint_clean_drawing_is_read_and_an_empty_one_is_not():
     faint = Image.new("L", (28, 28), 255)
     ImageDraw.Draw(faint).line([(8, 5), (20, 5), (12, 23)], fill=255 - 22, width=3)  # 22 grey levels: a pale 7
