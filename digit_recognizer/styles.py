@@ -73,10 +73,14 @@ def thick_marker(digit, rng):
     return to_image(on_page(np.asarray(ink, np.float32) / 255, (300, 300), (0, 0), 1.0, 0.0))
 
 
+def hairline(ink):
+    """Only the core of each stroke, as a fine pen draws it: broken where MNIST's stroke thins."""
+    return np.clip((ink - 0.75) / 0.25, 0, 1)
+
+
 def fine_pen_scan(digit, rng):
     """A 300 dpi scan of a thin pen: a big picture with hairline strokes."""
-    hairline = np.clip((enlarge(digit, 900) - 0.75) / 0.25, 0, 1)  # only the core of each stroke
-    return to_image(on_page(hairline, (1400, 1400), (250, 250), 0.97, 0.1))
+    return to_image(on_page(hairline(enlarge(digit, 900)), (1400, 1400), (250, 250), 0.97, 0.1))
 
 
 def touching_edge(digit, rng):
@@ -199,6 +203,11 @@ def number_close(digits, rng):
     return to_image(_on_paper(number_ink(digits, rng, gap=(0.03, 0.12)), 0.97, 0.05))
 
 
+def number_fine_pen(digits, rng):
+    """A 300 dpi scan of a number in a fine pen: hairlines, some broken, a digit's pieces side by side."""
+    return to_image(_on_paper(hairline(number_ink(digits, rng, height=300, gap=(0.1, 0.4))), 0.97, 0.1))
+
+
 def number_touching(digits, rng):
     """Neighbours whose strokes just touch."""
     return to_image(_on_paper(number_ink(digits, rng, touching=(0, 0)), 0.97, 0.05))
@@ -300,6 +309,6 @@ def number_16_bit_half_range(digits, rng):
 NUMBER_STYLES = {
     style.__name__: style
     for style in (number_spaced, number_close, number_touching, number_touching_tilted, number_overlapping,
-                  number_ruled, number_squared, number_vignette, number_underlined, number_faint_far,
+                  number_fine_pen, number_ruled, number_squared, number_vignette, number_underlined, number_faint_far,
                   number_dark_paper, number_show_through, number_16_bit_half_range)
 }
