@@ -32,6 +32,14 @@ PAIR_CONFIDENCE = 0.9
 # 18 or 61 squashed into one field is none to it, and neither is an H, an N, a U or a square, which
 # the reader reads as "11" (and which, all 1s, do not stand: see WIDE_NOT_A_DIGIT).
 DOUBTED_PAIR_CONFIDENCE = 0.999
+# Two neighbouring marks together at most JOIN_ASPECT times as wide as tall (one digit's shape),
+# one of them read as a digit less than JOIN_DOUBT sure (or as no digit), are one digit whose
+# stroke broke where the pen skipped (a 4's hook beside its stem) when the digit network reads them
+# together as one digit at least JOIN_CONFIDENCE sure: where it is less sure, a doubted digit
+# beside a sure 1 may be read together as the doubted digit alone.
+JOIN_ASPECT = 1.3
+JOIN_DOUBT = 0.99
+JOIN_CONFIDENCE = 0.99
 
 # MNIST's recipe: the digit's longer side is scaled to 20 px, and its centre of mass
 # sits at the centre of the 28x28 field.

@@ -67,6 +67,21 @@ def digit_from_ink(ink, left, top, scale, size=None):
     return Digit(box, center_in_field(scale_to_box(ink)), ink, scale)
 
 
+def joined(first, second):
+    """One Digit of two marks' ink (a digit whose stroke broke where the pen skipped), placed where
+    each was found; the marks come from one picture, so they share its scale."""
+    corners = [(mark.box[0] / mark.scale, mark.box[1] / mark.scale) for mark in (first, second)]
+    left, top = min(x for x, _ in corners), min(y for _, y in corners)
+    places = [(round(y - top), round(x - left)) for x, y in corners]
+    height = max(row + mark.ink.shape[0] for (row, _), mark in zip(places, (first, second)))
+    width = max(column + mark.ink.shape[1] for (_, column), mark in zip(places, (first, second)))
+    ink = np.zeros((height, width), np.float32)
+    for (row, column), mark in zip(places, (first, second)):
+        region = ink[row : row + mark.ink.shape[0], column : column + mark.ink.shape[1]]
+        np.maximum(region, mark.ink, out=region)
+    return digit_from_ink(ink, left, top, first.scale)
+
+
 def load_image(source, name=None):
     """Open an image file (a path, or a file object named ``name`` in messages) as an upright PIL image.
 

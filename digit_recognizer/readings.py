@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from . import imaging, number_reader
-from .config import (DOUBTED_PAIR_CONFIDENCE, NOT_A_DIGIT, NUM_CLASSES, PAIR_CONFIDENCE, PIECES_NOT_A_DIGIT,
-                     SURE_ROW_CONFIDENCE, SURE_ROW_DIGITS, WIDE_NOT_A_DIGIT)
+from .config import (DOUBTED_PAIR_CONFIDENCE, JOIN_ASPECT, JOIN_CONFIDENCE, JOIN_DOUBT, NOT_A_DIGIT, NUM_CLASSES,
+                     PAIR_CONFIDENCE, PIECES_NOT_A_DIGIT, SURE_ROW_CONFIDENCE, SURE_ROW_DIGITS, WIDE_NOT_A_DIGIT)
 from .errors import InputError
 
 
@@ -171,7 +171,8 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
     ``load_reader()`` (the number reader, or None) only when some mark may hold
     several digits.
 
-    The digit network reads every mark whole, in one batch; the number reader reads the wide marks,
+    The digit network reads every mark whole, in one batch; two neighbouring marks it reads better
+    together are one digit broken where the pen skipped (``_broken_digits_joined``); the number reader reads the wide marks,
     and the digits it finds there replace the whole mark's reading. Where the digit network is
     WIDE_NOT_A_DIGIT sure a wide mark is not a digit (a scribble, a wave, a row of hatching), the
     reader's digits stand only if it finds several at every ink height it reads the mark at, not
@@ -203,6 +204,8 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
             continue
         name, image, marks = outcome
         read_whole = [next(wholes) for _ in marks]
+        if separate:
+            marks, read_whole = _broken_digits_joined(marks, read_whole, predictor)
         may_hold = number_reader.wide_marks(marks) if separate else [None] * len(marks)
         judged.append((name, image, list(zip(marks, read_whole, may_hold))))
     some_for_reader = any(holds for outcome in judged if not isinstance(outcome, InputError) for *_, holds in outcome[2])
@@ -210,6 +213,36 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
     return [outcome if isinstance(outcome, InputError)
             else _reading(outcome[0], outcome[1], _pieces(outcome[2], reader, predictor), min_confidence)
             for outcome in judged]
+
+
+def _broken_digits_joined(marks, read_whole, predictor):
+    """The marks and their readings, each digit whose stroke broke into two neighbouring marks
+    joined: no wider together than a digit (JOIN_ASPECT), one of them doubted (JOIN_DOUBT), and
+    read together as one digit JOIN_CONFIDENCE sure. The digit network reads the candidates in one
+    batch, and only where some mark is doubted."""
+    def one_digit_wide(first, second):
+        left, top = min(first.box[0], second.box[0]), min(first.box[1], second.box[1])
+        return max(first.box[2], second.box[2]) - left <= JOIN_ASPECT * (max(first.box[3], second.box[3]) - top)
+
+    pairs = [index for index in range(len(marks) - 1)
+             if min(read_whole[index][:NUM_CLASSES].max(), read_whole[index + 1][:NUM_CLASSES].max()) < JOIN_DOUBT
+             and one_digit_wide(marks[index], marks[index + 1])]
+    if not pairs:
+        return marks, read_whole
+    unions = {index: imaging.joined(marks[index], marks[index + 1]) for index in pairs}
+    read_together = dict(zip(pairs, predictor.predict(np.stack([union.pixels for union in unions.values()]))))
+    joined_marks, joined_readings, index = [], [], 0
+    while index < len(marks):
+        together = read_together.get(index)
+        if together is not None and int(np.argmax(together)) < NUM_CLASSES and together.max() >= JOIN_CONFIDENCE:
+            joined_marks.append(unions[index])
+            joined_readings.append(together)
+            index += 2
+        else:
+            joined_marks.append(marks[index])
+            joined_readings.append(read_whole[index])
+            index += 1
+    return joined_marks, joined_readings
 
 
 def _whole_surely_not_a_digit(probabilities):

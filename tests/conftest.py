@@ -7,11 +7,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # main.py and predict.py live at the root
 
 TRAIN_ROWS = 400
+
+
+def broken_four(gap=25, size=(300, 300)):
+    """A 4 whose hook stops ``gap`` px short of its stem: two marks side by side, dark on light."""
+    page = Image.new("L", (max(size[0], 200 + gap), size[1]), 255)
+    pen = ImageDraw.Draw(page)
+    pen.line([(90, 60), (90, 150), (160, 150)], fill=0, width=14)
+    pen.line([(160 + gap, 60), (160 + gap, 250)], fill=0, width=14)
+    return page
 
 
 @pytest.fixture(scope="session")

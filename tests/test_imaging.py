@@ -8,6 +8,8 @@ from PIL import Image, ImageDraw
 from digit_recognizer import components, imaging
 from digit_recognizer.errors import InputError, NoDigitFound
 
+from conftest import broken_four
+
 
 def draw_seven(size=(300, 400), ink=0, paper=255, width=18, mode="L"):
     image = Image.new(mode, size, paper)
@@ -184,6 +186,16 @@ def test_a_fine_pens_digits_side_by_side_stay_apart():
     pen.line([(120, 150), (110, 450)], fill=0, width=3)  # 1
     pen.line([(220, 110), (380, 110), (270, 410)], fill=0, width=3)  # 7, a little higher up
     assert [digit.box[0] for digit in imaging.find_digits(page)] == [pytest.approx(108, abs=3), pytest.approx(218, abs=3)]
+
+
+@pytest.mark.parametrize("size", [(300, 300), (2400, 2400)])  # the second is analysed shrunk
+def test_two_marks_joined_are_the_digit_their_ink_makes_together(size):
+    page = broken_four().resize(size, Image.Resampling.LANCZOS)
+    hook, stem = imaging.find_digits(page)
+    whole = imaging.joined(hook, stem)
+    together, = imaging.find_digits(page, separate=False)
+    assert whole.box == pytest.approx(together.box, abs=2) and whole.box[0] == hook.box[0] and whole.box[2] == stem.box[2]
+    assert np.abs(whole.pixels - together.pixels).max() < 0.05
 
 
 def test_a_faint_clean_drawing_is_read_and_an_empty_one_is_not():

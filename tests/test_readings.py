@@ -10,6 +10,8 @@ from digit_recognizer.errors import InputError, NoDigitFound
 from digit_recognizer.readings import DigitPrediction, Reading, read_pictures
 from digit_recognizer.styles import number_ink, number_picture
 
+from conftest import broken_four
+
 
 def probabilities(**shares):
     """Ten probabilities with the given digits' shares (d3=0.9 ...) and the rest spread evenly."""
@@ -152,6 +154,48 @@ def test_separate_decides_whether_a_picture_may_hold_a_number(mnist_digits, sepa
     two = number_picture(images[:2])
     reading, = read_pictures([("two", two)], lambda: CountingPredictor(two), 0.7, separate)
     assert len(reading.digits) == count
+
+
+class PiecesPredictor:
+    """Reads a broken 4's hook, its stem and the two together (``answers``, in that order) as told,
+    and counts its calls."""
+
+    def __init__(self, picture, answers):
+        hook, stem = imaging.find_digits(picture)
+        self.fields = [hook.pixels, stem.pixels, imaging.joined(hook, stem).pixels]
+        self.answers, self.batches = answers, []
+
+    def predict(self, fields):
+        self.batches.append(len(fields))
+        return np.stack([self.answers[int(np.argmin([np.abs(field - known).max() for known in self.fields]))]
+                         for field in fields])
+
+
+@pytest.mark.parametrize("hook, stem, together, said", [
+    (with_not_a_digit(0.9), with_not_a_digit(0.0, d1=0.999), with_not_a_digit(0.0, d4=0.995), "4"),
+    (with_not_a_digit(0.0, d7=0.6), with_not_a_digit(0.0, d1=0.999), with_not_a_digit(0.0, d4=0.995), "4"),
+    # the two together not a digit, or not sure enough: the hook stays apart (left out, or unsure)
+    (with_not_a_digit(0.9), with_not_a_digit(0.0, d1=0.999), with_not_a_digit(0.995), "1"),
+    (with_not_a_digit(0.0, d7=0.6), with_not_a_digit(0.0, d1=0.999), with_not_a_digit(0.0, d4=0.98), "?1"),
+])
+def test_neighbouring_marks_are_one_broken_digit_when_the_network_reads_them_better_together(hook, stem, together, said):
+    picture = broken_four()
+    predictor = PiecesPredictor(picture, [hook, stem, together])
+    reading, = read_pictures([("four", picture)], lambda: predictor, 0.7)
+    assert reading.number == said and predictor.batches == [2, 1]  # the two together read in a batch of their own
+    if said == "4":
+        assert reading.digits[0].box == imaging.find_digits(picture, separate=False)[0].box
+
+
+@pytest.mark.parametrize("gap, hook, said", [
+    (25, with_not_a_digit(0.0, d1=0.995), "11"),  # both pieces sure digits
+    (200, with_not_a_digit(0.9), "1"),  # together wider than one digit: the hook is left out
+])
+def test_marks_are_not_read_together_when_both_are_sure_digits_or_they_are_wider_than_one(gap, hook, said):
+    picture = broken_four(gap)
+    predictor = PiecesPredictor(picture, [hook, with_not_a_digit(0.0, d1=0.999), with_not_a_digit(0.0, d4=0.999)])
+    reading, = read_pictures([("apart", picture)], lambda: predictor, 0.7)
+    assert reading.number == said and predictor.batches == [2]
 
 
 class TwoDigitReader:
