@@ -171,9 +171,10 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
     ``load_reader()`` (the number reader, or None) only when some mark may hold
     several digits.
 
-    The digit network reads every mark whole, in one batch; two neighbouring marks it reads better
-    together are one digit broken where the pen skipped (``_broken_digits_joined``); the number reader reads the wide marks,
-    and the digits it finds there replace the whole mark's reading. Where the digit network is
+    The digit network reads every mark whole, in one batch; two neighbouring marks it reads as one
+    sure digit together, where it doubts one of them, are one digit broken where the pen skipped
+    (``_broken_digits_joined``). The number reader reads the wide marks, and the digits it finds
+    there replace the whole mark's reading. Where the digit network is
     WIDE_NOT_A_DIGIT sure a wide mark is not a digit (a scribble, a wave, a row of hatching), the
     reader's digits stand only if it finds several at every ink height it reads the mark at, not
     all of them 1s, and either the digit network, reading them one by one, finds them digits

@@ -178,7 +178,7 @@ class PiecesPredictor:
     (with_not_a_digit(0.9), with_not_a_digit(0.0, d1=0.999), with_not_a_digit(0.995), "1"),
     (with_not_a_digit(0.0, d7=0.6), with_not_a_digit(0.0, d1=0.999), with_not_a_digit(0.0, d4=0.98), "?1"),
 ])
-def test_neighbouring_marks_are_one_broken_digit_when_the_network_reads_them_better_together(hook, stem, together, said):
+def test_neighbouring_marks_are_one_broken_digit_when_the_network_reads_them_together_as_one_sure_digit(hook, stem, together, said):
     picture = broken_four()
     predictor = PiecesPredictor(picture, [hook, stem, together])
     reading, = read_pictures([("four", picture)], lambda: predictor, 0.7)
