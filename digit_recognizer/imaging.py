@@ -58,6 +58,11 @@ class Digit:
     ink: np.ndarray = None  # the mark's ink as analysed (the box's content at 1 / scale), to cut it again
     scale: float = 1.0  # picture pixels per analysed pixel
 
+    @property
+    def corner(self):
+        """(left, top) of the box in analysed pixels: where ``ink``'s top-left corner lies."""
+        return self.box[0] / self.scale, self.box[1] / self.scale
+
 
 def digit_from_ink(ink, left, top, scale, size=None):
     """The Digit whose ink, as analysed, is ``ink`` with its top-left corner at (left, top); its box
@@ -70,7 +75,7 @@ def digit_from_ink(ink, left, top, scale, size=None):
 def joined(first, second):
     """One Digit of two marks' ink (a digit whose stroke broke where the pen skipped), placed where
     each was found; the marks come from one picture, so they share its scale."""
-    corners = [(mark.box[0] / mark.scale, mark.box[1] / mark.scale) for mark in (first, second)]
+    corners = [mark.corner for mark in (first, second)]
     left, top = min(x for x, _ in corners), min(y for _, y in corners)
     places = [(round(y - top), round(x - left)) for x, y in corners]
     height = max(row + mark.ink.shape[0] for (row, _), mark in zip(places, (first, second)))

@@ -243,7 +243,7 @@ def read_mark(mark, reader):
     A row written or photographed at a slant is read as it is first; only where its heights
     disagree is it turned level and read again, and that reading taken if its heights agree (the
     reader learnt from level rows; a level row's reading never changes)."""
-    left, top = mark.box[0] / mark.scale, mark.box[1] / mark.scale
+    left, top = mark.corner
     as_it_is = _read_ink(mark.ink, reader,
                          lambda ink, column, row: digit_from_ink(ink, left + column, top + row, mark.scale))
     if as_it_is is not None and as_it_is.agreed or mark.ink.shape[1] < LEVEL_ASPECT * mark.ink.shape[0]:

@@ -41,8 +41,8 @@ def test_dust_and_a_stray_edge_line_are_not_digits(mnist_digits):
     assert len(imaging.find_digits(picture)) == 1
 
 
-# A fine pen's digit may break into pieces side by side, joined only where they read better together
-# (test_readings).
+# A fine pen's digit may break into pieces side by side, joined only where the network reads them
+# together as one sure digit (test_readings).
 SEPARATE_NUMBER_STYLES = [name for name in NUMBER_STYLES
                           if name not in ("number_touching", "number_touching_tilted", "number_overlapping", "number_fine_pen")]
 
