@@ -7,7 +7,7 @@ render digits the model never trained on with them; nothing at run time uses thi
 import io
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 from .number_reader import touching_left
 
@@ -126,11 +126,62 @@ def slightly_rotated(digit, rng):
     return image.rotate(float(rng.uniform(-8, 8)), resample=Image.Resampling.BICUBIC, fillcolor=255)
 
 
+def _shadow_light(shape, rng):
+    """The light on each pixel of a page half under a shadow (a phone's, a hand's) whose straight
+    edge, up to 35 degrees from upright and 3-15 px soft, crosses the middle half: 1 in the light,
+    35-55 % in the shadow."""
+    rows, cols = np.indices(shape, dtype=np.float32)
+    angle = rng.uniform(-0.6, 0.6)
+    across = (cols - rng.uniform(0.25, 0.75) * shape[1]) * np.cos(angle) + (rows - shape[0] / 2) * np.sin(angle)
+    shadowed = 1 / (1 + np.exp(-across / rng.uniform(3, 15)))
+    if rng.random() < 0.5:
+        shadowed = shadowed[:, ::-1]
+    return 1 - rng.uniform(0.45, 0.65) * shadowed
+
+
+def _in_shadow(ink, rng):
+    """Dark ink on off-white paper, a shadow across part of it, noise and JPEG: a PIL image."""
+    light = _shadow_light(ink.shape, rng)[..., None]
+    rgb = on_page(ink, ink.shape[::-1], (0, 0), 0.93, 0.08) * light * np.float32([1.0, 0.98, 0.94])
+    return to_image(rgb + rng.normal(0, 0.02, rgb.shape), jpeg_quality=80)
+
+
+def _on_desk(ink, rng):
+    """``ink`` (with a margin around it) on a sheet, white or a yellow note, photographed on a darker
+    desk: the sheet's edges, a little askew, run through the picture. A PIL image."""
+    height, width = ink.shape
+    page_height, page_width = int(height * rng.uniform(1.6, 2.2)), int(width * rng.uniform(1.3, 1.6))
+    top = int(rng.integers(height // 6, page_height - height - height // 6 + 1))
+    left = int(rng.integers(width // 12, page_width - width - width // 12 + 1))
+    corners = [(left + x * width + rng.uniform(-0.05, 0.05) * width, top + y * height + rng.uniform(-0.05, 0.05) * height)
+               for x, y in ((-0.08, -0.1), (1.08, -0.1), (1.08, 1.1), (-0.08, 1.1))]
+    sheet_image = Image.new("F", (page_width, page_height), 0)
+    ImageDraw.Draw(sheet_image).polygon(corners, fill=1.0)
+    sheet = np.asarray(sheet_image)[..., None]
+    sheet_color = [0.97, 0.95, 0.6] if rng.random() < 0.5 else [0.95, 0.95, 0.93]
+    desk_color = np.float32([0.55, 0.4, 0.25]) * rng.uniform(0.5, 1.0)
+    page_ink = np.zeros((page_height, page_width), np.float32)
+    page_ink[top : top + height, left : left + width] = ink
+    paper = desk_color * (1 - sheet) + np.float32(sheet_color) * sheet
+    rgb = on_page(page_ink * sheet[..., 0], (page_width, page_height), (0, 0), paper, [0.1, 0.1, 0.3])
+    return to_image(rgb + rng.normal(0, 0.02, rgb.shape), jpeg_quality=80)
+
+
+def shadow_across(digit, rng):
+    """A shadow with a sharp edge falls across part of the digit."""
+    return _in_shadow(np.pad(enlarge(digit, 280), 110), rng)
+
+
+def note_on_desk(digit, rng):
+    """A digit on a small note (white, or a yellow sticky note) photographed on a darker desk."""
+    return _on_desk(np.pad(enlarge(digit, 200), 60), rng)
+
+
 STYLES = {
     style.__name__: style
     for style in (phone_photo, black_pen_small, transparent_drawing, white_on_black_canvas, thick_marker,
                   fine_pen_scan, touching_edge, hand_drawn_28, chalk_on_board, faint_pencil,
-                  specks_and_stray_line, slightly_rotated)
+                  specks_and_stray_line, slightly_rotated, shadow_across, note_on_desk)
 }
 
 
@@ -306,9 +357,34 @@ def number_16_bit_half_range(digits, rng):
     return Image.fromarray(np.round(grey * 32767).astype(np.uint16))
 
 
+def number_in_shadow(digits, rng):
+    """A phone photo with a shadow (a phone's, a hand's) falling across part of the number."""
+    return _in_shadow(number_ink(digits, rng, height=110, gap=(0.1, 0.4)), rng)
+
+
+def number_on_desk(digits, rng):
+    """A number on a slip of paper or a sticky note, photographed on a darker desk."""
+    return _on_desk(number_ink(digits, rng, height=90, gap=(0.1, 0.4)), rng)
+
+
+def number_whiteboard(digits, rng):
+    """Marker on a whiteboard: thick blue, green, red or black strokes, a glare that washes them out, light falling off."""
+    ink = number_ink(digits, rng, height=120, gap=(0.1, 0.4))
+    ink = np.asarray(Image.fromarray((ink * 255).astype(np.uint8)).filter(ImageFilter.MaxFilter(5)), np.float32) / 255
+    rows, cols = np.indices(ink.shape, dtype=np.float32)
+    centre_row, centre_col = rng.uniform(0.2, 0.8) * ink.shape[0], rng.uniform(0.2, 0.8) * ink.shape[1]
+    glare = np.exp(-((rows - centre_row) ** 2 + (cols - centre_col) ** 2) / (2 * (0.15 * ink.shape[1]) ** 2))
+    light = np.clip(0.8 + 0.2 * glare - 0.1 * cols / ink.shape[1], 0, 1)
+    board = np.stack([light, light, light * 0.98], axis=-1)
+    color = [[0.1, 0.2, 0.6], [0.1, 0.45, 0.15], [0.6, 0.1, 0.1], [0.1, 0.1, 0.1]][int(rng.integers(0, 4))]
+    rgb = _on_paper(ink * np.clip(0.9 - 0.5 * glare, 0.3, 1), board, color)
+    return to_image(rgb + rng.normal(0, 0.02, rgb.shape), jpeg_quality=80)
+
+
 NUMBER_STYLES = {
     style.__name__: style
     for style in (number_spaced, number_close, number_touching, number_touching_tilted, number_overlapping,
                   number_fine_pen, number_ruled, number_squared, number_vignette, number_underlined, number_faint_far,
-                  number_dark_paper, number_show_through, number_16_bit_half_range)
+                  number_dark_paper, number_show_through, number_16_bit_half_range, number_in_shadow,
+                  number_on_desk, number_whiteboard)
 }
