@@ -6,8 +6,9 @@ photo or a drawing differs in every respect, so each step below undoes one diffe
 uneven light, paper colour, dust, stray marks, stroke width, size and position. A picture of
 several digits side by side (a whole number) is cut into one field per digit.
 
-Only NumPy and Pillow are used, so that predict.py starts in a blink. Paper lines are taken away
-in paper_lines.py; touching digits are read apart by the number reader (number_reader.py).
+Only NumPy and Pillow are used, so that predict.py starts in a blink. The paper's shade is found
+in paper_shade.py, paper lines are taken away in paper_lines.py, and touching digits are read
+apart by the number reader (number_reader.py).
 """
 import warnings
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from . import paper_lines
+from .paper_shade import paper_shade
 from .components import extents, label_components
 from .config import DIGIT_BOX, IMAGE_SIZE, MAX_IMAGE_PIXELS
 from .errors import InputError, NoDigitFound, cannot_read
@@ -29,6 +31,9 @@ WORK_SIDE = 1024  # pictures are analysed at most this large (longer side): deta
 # clean picture is blank to the eye too.
 INK_OVER_NOISE = 4
 MIN_CONTRAST = 0.03
+SHADE_FLOOR = 0.2  # ink is darkness against the paper's shade, or against this share of the brightest shade if more
+BORDER_SPREAD = 0.25  # a border whose middle half spans more of the picture's range than this is lit and shaded paper
+SHEET_AREA, SHEET_FILL = 0.25, 0.7  # a light region this share of the picture, filling this share of its box, is a sheet
 SPECK_SHARE = 0.03  # ink blobs smaller than this share of the largest blob are dust...
 FRAGMENT_SHARE = 0.005  # ...unless they lie near the digits' extent and are at least this big
 FRAGMENT_MARGIN = 0.25  # "near": within this share of the digits' height around their box
@@ -226,31 +231,54 @@ def to_grayscale(image):
 def ink_map(gray):
     """(ink, mask): ink bright on black, 0 at the paper and 1 at full ink; mask marks the ink.
 
-    Paper under a shadow or a light gradient is not one shade, so the paper's shade is modelled
+    Ink is judged against the paper around it: the paper's shade (paper_shade) is divided out, so
+    that ink under a shadow or on a sheet's darker corner is as dark as ink in the light, and a
+    desk around the sheet is no ink at all. What is left of a gentle change in light is modelled
     as a smooth surface fitted to the non-ink pixels and taken away before the ink is judged.
     """
     low, high = float(gray.min()), float(gray.max())
     if high - low < MIN_CONTRAST:
         raise NoDigitFound("no digit found (the image is blank)")
-    # The border shows the paper; light paper is nearer the picture's lightest than its darkest value.
-    # (Judged against the picture's own range, not mid-grey: dark paper under black ink, or a phone's
-    # dark corners, are still the light side of their picture.)
-    if np.median(_border(gray)) > (low + high) / 2:  # light paper: MNIST's ink is the bright part
-        gray = 1.0 - gray
-    mask = gray > otsu_threshold(gray)
-    corrected = gray
+    paper = gray if paper_is_light(gray, low, high) else 1.0 - gray  # from here on: light paper, dark ink
+    shade = paper_shade(paper)
+    # Where the shade itself is near black there is no paper to see ink on (a black frame): no ink there.
+    darkness = (shade - paper) / np.maximum(shade, SHADE_FLOOR * shade.max())
+    mask = darkness > otsu_threshold(darkness)
+    corrected = darkness
     for _ in range(2):  # a better ink mask gives a better paper model, and that a better mask
         if mask.all() or not mask.any():
             raise NoDigitFound("no digit found (the image is blank)")
-        corrected = gray - _smooth_surface(gray, ~mask)
+        corrected = darkness - _smooth_surface(darkness, ~mask)
         mask = corrected > otsu_threshold(corrected)
     if mask.all() or not mask.any():
         raise NoDigitFound("no digit found (the image is blank)")
     background = float(np.median(corrected[~mask]))
     full_ink = float(np.percentile(corrected[mask], 90))
-    if full_ink - background < max(MIN_CONTRAST, INK_OVER_NOISE * noise_level(gray)):
+    if full_ink - background < max(MIN_CONTRAST, INK_OVER_NOISE * noise_level(darkness)):
         raise NoDigitFound("no digit found (the image is blank or too faint)")
     return np.clip((corrected - background) / (full_ink - background), 0.0, 1.0), mask
+
+
+def paper_is_light(gray, low, high):
+    """Whether the paper is the light side of the picture (dark ink), not the dark side (chalk, a
+    white-on-black canvas).
+
+    The border shows the paper, judged against the picture's own range (``low``-``high``), not
+    mid-grey: dark paper under black ink, or a phone's dark corners, are still the light side of
+    their picture. A border that is dark all round is a dark background, unless the light side is
+    one large solid region: a sheet on a darker desk. A border half lit and half shaded is light
+    paper with a shadow across it.
+    """
+    border = _border(gray)
+    if np.median(border) > (low + high) / 2:
+        return True
+    quarter, three_quarters = np.percentile(border, [25, 75])
+    if three_quarters - quarter > BORDER_SPREAD * (high - low):
+        return True
+    _, areas, tops, lefts, bottoms, rights = extents(label_components(gray > otsu_threshold(gray)))
+    largest = np.argmax(areas)
+    box = (bottoms[largest] - tops[largest]) * (rights[largest] - lefts[largest])
+    return bool(areas[largest] >= SHEET_AREA * gray.size and areas[largest] >= SHEET_FILL * box)
 
 
 def _smooth_surface(gray, where, samples=4000):

@@ -213,6 +213,40 @@ def test_black_ink_on_dark_paper_is_ink(mnist_digits):
     assert np.abs(imaging.prepare(paper) - images[0] / 255.0).mean() < 0.07
 
 
+def test_ink_under_a_shadow_is_as_full_as_ink_in_the_light():
+    stroke = np.array(draw_seven()) < 128
+    page = np.where(stroke, 0.05, 0.9).astype(np.float32)
+    page[:, 150:] *= 0.45  # a shadow's sharp edge through the middle of the 7's bar
+    ink, mask = imaging.ink_map(page)
+    lit, shaded = stroke.copy(), stroke.copy()
+    lit[:, 150:] = shaded[:, :150] = False
+    assert np.median(ink[lit]) == pytest.approx(1.0, abs=0.05) and np.median(ink[shaded]) == pytest.approx(1.0, abs=0.05)
+    assert not mask[~stroke].any()  # the shadow is no ink
+
+
+@pytest.mark.parametrize("picture, light", [
+    ("sheet on a dark desk, the border all desk", True),
+    ("page half under a shadow, the border mostly shadow", True),
+    ("white strokes on a black canvas", False),
+    ("a thick white bar on a black canvas", False),
+])
+def test_which_side_is_the_paper(picture, light):
+    gray = np.full((300, 400), 0.05, np.float32)
+    if picture.startswith("sheet"):
+        gray[:] = 0.3
+        gray[40:260, 50:350] = 0.95
+        gray[100:200, 150:160] = 0.05  # ink on the sheet
+    elif picture.startswith("page"):
+        gray[:] = 0.4
+        gray[:, :120] = 0.93  # the lit part: under half of the border
+        gray[100:200, 150:160] = 0.05
+    elif picture.startswith("white strokes"):
+        gray[:] = np.array(draw_seven(size=(400, 300), ink=242, paper=13), np.float32) / 255
+    else:
+        gray[40:260, 170:230] = 0.95
+    assert imaging.paper_is_light(gray, float(gray.min()), float(gray.max())) is light
+
+
 @pytest.mark.parametrize("size", [(1, 300), (300, 1)])
 def test_a_picture_one_pixel_across_gets_an_answer_and_no_numpy_warning(size):
     noise = Image.fromarray(np.random.default_rng(0).integers(0, 256, size[::-1], dtype=np.uint8))

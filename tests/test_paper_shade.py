@@ -1,0 +1,52 @@
+"""The paper's shade: strokes filled in, a shadow's edge and a desk around the sheet kept."""
+import numpy as np
+import pytest
+from numpy.lib.stride_tricks import sliding_window_view
+
+from digit_recognizer.paper_shade import _running, paper_shade
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (2, 5), (17, 40), (40, 17)])
+@pytest.mark.parametrize("window", [3, 7, 31])
+@pytest.mark.parametrize("extreme", [np.maximum, np.minimum])
+def test_running_extreme_is_the_extreme_over_the_square_with_the_edge_repeated(shape, window, extreme):
+    values = np.random.default_rng(0).integers(0, 65536, shape).astype(np.uint16)
+    squares = sliding_window_view(np.pad(values, window // 2, mode="edge"), (window, window))
+    expected = squares.max(axis=(2, 3)) if extreme is np.maximum else squares.min(axis=(2, 3))
+    np.testing.assert_array_equal(_running(values, window, extreme), expected)
+
+
+def page_with_strokes(paper):
+    """Dark strokes 10 px wide, down and across, on ``paper``, as dark against it everywhere (ink 10 % as bright)."""
+    ink = np.zeros(paper.shape, bool)
+    for left in (40, 130, 220):
+        ink[40:160, left : left + 10] = True
+        ink[95:105, left : left + 60] = True
+    return np.where(ink, 0.1 * paper, paper).astype(np.float32)
+
+
+def test_strokes_are_filled_in_and_a_shadows_edge_is_kept():
+    paper = np.full((200, 300), 0.9, np.float32)
+    paper[:, 150:] = 0.4  # a shadow with a sharp edge, through the middle stroke's bar
+    shade = paper_shade(page_with_strokes(paper))
+    assert np.abs(shade - paper).max() <= 1e-4
+
+
+def test_a_desk_around_the_sheet_is_kept_however_narrow():
+    paper = np.full((200, 300), 0.3, np.float32)  # the desk, 20-30 px of it on every side
+    paper[20:180, 30:270] = 0.95
+    picture = page_with_strokes(paper)
+    assert np.abs(paper_shade(picture) - paper).max() <= 1e-4
+
+
+def test_a_stroke_running_into_the_edge_is_filled_in_like_any_other():
+    paper = np.full((200, 300), 0.9, np.float32)
+    picture = paper.copy()
+    picture[:120, 100:112] = 0.05  # a down stroke from the top edge
+    picture[60:180, 0:14] = 0.05  # and one along the left edge for 60 % of its height
+    assert np.abs(paper_shade(picture) - paper).max() <= 1e-4
+
+
+def test_the_shade_is_never_below_the_picture():
+    picture = np.random.default_rng(1).random((50, 80)).astype(np.float32)
+    assert (paper_shade(picture) >= picture).all()
