@@ -33,6 +33,7 @@ INK_OVER_NOISE = 4
 MIN_CONTRAST = 0.03
 SHADE_FLOOR = 0.2  # ink is darkness against the paper's shade, or against this share of the brightest shade if more
 BORDER_SPREAD = 0.25  # a border whose middle half spans more of the picture's range than this is lit and shaded paper
+PAPER_OVER_INK = 0.1  # shaded paper, or a desk, is at least this share of the picture's range lighter than the ink
 SHEET_AREA, SHEET_FILL = 0.25, 0.7  # a light region this share of the picture, filling this share of its box, is a sheet
 SPECK_SHARE = 0.03  # ink blobs smaller than this share of the largest blob are dust...
 FRAGMENT_SHARE = 0.005  # ...unless they lie near the digits' extent and are at least this big
@@ -266,15 +267,19 @@ def paper_is_light(gray, low, high):
     The border shows the paper, judged against the picture's own range (``low``-``high``), not
     mid-grey: dark paper under black ink, or a phone's dark corners, are still the light side of
     their picture. A border that is dark all round is a dark background, unless the light side is
-    one large solid region: a sheet on a darker desk. A border half lit and half shaded is light
-    paper with a shadow across it.
+    one large solid region: a sheet on a darker desk. A
+    border half lit and half shaded is light paper with a shadow across it. Either way the darker
+    border is paper in a shadow or a desk, so it is still well lighter than the ink: a border as
+    dark as anything in the picture is a black canvas, whatever white strokes run off it.
     """
     border = _border(gray)
     if np.median(border) > (low + high) / 2:
         return True
     quarter, three_quarters = np.percentile(border, [25, 75])
-    if three_quarters - quarter > BORDER_SPREAD * (high - low):
+    if three_quarters - quarter > BORDER_SPREAD * (high - low) and quarter - low > PAPER_OVER_INK * (high - low):
         return True
+    if np.median(border) - low < PAPER_OVER_INK * (high - low):  # the border is as dark as anything: a dark background
+        return False
     _, areas, tops, lefts, bottoms, rights = extents(label_components(gray > otsu_threshold(gray)))
     largest = np.argmax(areas)
     box = (bottoms[largest] - tops[largest]) * (rights[largest] - lefts[largest])

@@ -7,40 +7,53 @@ than that (a grey-level closing: the brightest value over a square, then the dar
 same square) takes the ink away and leaves the paper's shading, edges and all. Beyond each edge
 of the picture the square sees that edge continued, so a region that runs along an edge (a desk
 around the sheet, a shadow cast from the side) is kept whatever its size, while a stroke that
-merely runs into the edge is filled in like any other.
+runs into the edge, or lies along it, has paper beyond it and is filled in like any other.
 """
 import numpy as np
 
 SHADE_WINDOW = 0.4  # the square's side, as a share of the picture's longer side: wider than any stroke
-EDGE_RUN = 0.5  # along an edge, a dark run shorter than this share of the longer side is a stroke touching it
+CORNER_DEPTH = 0.25  # a region in a corner runs along both its edges for this share of the shorter side
 
 
 def paper_shade(paper):
     """The shade of the paper under ``paper`` ((H, W) float in [0, 1], light paper, dark ink); never below ``paper``."""
     window = max(3, int(SHADE_WINDOW * max(paper.shape)) | 1)  # odd: centred on each pixel
     half = window // 2
-    run = max(3, int(EDGE_RUN * max(paper.shape)) | 1)
     # In 16-bit levels: as fast as bytes, and a clean drawing's flat paper stays flat to within 1e-5.
-    levels = _continued(np.round(paper * 65535).astype(np.uint16), half, run)
+    levels = _continued(np.round(paper * 65535).astype(np.uint16), half, max(1, int(CORNER_DEPTH * min(paper.shape))))
     brightest = _running(levels, window, np.maximum)
     shade = _running(brightest, window, np.minimum)[half:-half, half:-half]
     return np.maximum(shade.astype(np.float32) / 65535, paper)
 
 
-def _continued(levels, margin, run):
-    """``levels`` continued outward by ``margin`` on every side, each edge as it would be with its
-    dark runs shorter than ``run`` filled in: a desk or a shadow along an edge goes on outward and
-    is kept, while a stroke that merely touches the edge has paper beyond it and is filled in."""
+def _continued(levels, margin, depth):
+    """``levels`` continued outward by ``margin`` on every side, each edge as the paper along it.
+
+    Along an edge, whatever is darker than the edge on both sides of it is a stroke running into
+    or along the edge, with paper beyond it: it is filled in. A dark run from a corner is a region
+    (a desk, a shadow cast from the side) only if it also runs ``depth`` pixels along the other
+    edge from that corner; a stroke lying along an edge from a corner is soon paper on the other.
+    """
     continued = np.pad(levels, margin, mode="edge")
+    top, bottom, left, right = levels[0], levels[-1], levels[:, 0], levels[:, -1]
 
-    def paper_along(edge):
-        return _running_down(_running_down(edge[:, None], run, np.maximum), run, np.minimum)[:, 0]
+    def paper_along(edge, first_corner, last_corner):
+        walled = np.concatenate([[_paper_near(first_corner, depth)], edge, [_paper_near(last_corner, depth)]])
+        return np.minimum(np.maximum.accumulate(walled), np.maximum.accumulate(walled[::-1])[::-1])[1:-1]
 
-    continued[:margin, margin:-margin] = paper_along(levels[0])
-    continued[-margin:, margin:-margin] = paper_along(levels[-1])
-    continued[margin:-margin, :margin] = paper_along(levels[:, 0])[:, None]
-    continued[margin:-margin, -margin:] = paper_along(levels[:, -1])[:, None]
+    continued[:margin, margin:-margin] = paper_along(top, left, right)
+    continued[-margin:, margin:-margin] = paper_along(bottom, left[::-1], right[::-1])
+    continued[margin:-margin, :margin] = paper_along(left, top, bottom)[:, None]
+    continued[margin:-margin, -margin:] = paper_along(right, top[::-1], bottom[::-1])[:, None]
     return continued
+
+
+def _paper_near(edge, depth):
+    """The paper at the start of ``edge``: as light as it gets within ``depth``, less as much again
+    as it lightens over the next ``depth`` (light falling off into a corner lightens alike over
+    both; the paper beyond a stroke does not)."""
+    near = int(edge[:depth].max())
+    return max(0, 2 * near - max(near, int(edge[depth : 2 * depth].max(initial=near))))
 
 
 def _running(values, window, extreme):

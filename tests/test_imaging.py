@@ -228,7 +228,9 @@ def test_ink_under_a_shadow_is_as_full_as_ink_in_the_light():
     ("sheet on a dark desk, the border all desk", True),
     ("page half under a shadow, the border mostly shadow", True),
     ("white strokes on a black canvas", False),
+    ("white strokes running off a black canvas, a third of the border white", False),
     ("a thick white bar on a black canvas", False),
+    ("a bold white block filling most of a black canvas", False),
 ])
 def test_which_side_is_the_paper(picture, light):
     gray = np.full((300, 400), 0.05, np.float32)
@@ -240,8 +242,14 @@ def test_which_side_is_the_paper(picture, light):
         gray[:] = 0.4
         gray[:, :120] = 0.93  # the lit part: under half of the border
         gray[100:200, 150:160] = 0.05
-    elif picture.startswith("white strokes"):
+    elif picture == "white strokes on a black canvas":
         gray[:] = np.array(draw_seven(size=(400, 300), ink=242, paper=13), np.float32) / 255
+    elif picture.startswith("white strokes"):
+        gray[:, :8] = gray[:8, :] = gray[:, -8:] = 0.95  # strokes along three edges...
+        gray[:, 190:210] = 0.95  # ...and one down the middle
+    elif picture.startswith("a bold"):
+        gray[:, 60:340] = 0.95  # a huge solid light region (a white 8 in a heavy font, say) touching two edges
+        gray[60:120, 160:240] = gray[180:240, 160:240] = 0.05  # its counters
     else:
         gray[40:260, 170:230] = 0.95
     assert imaging.paper_is_light(gray, float(gray.min()), float(gray.max())) is light

@@ -47,6 +47,27 @@ def test_a_stroke_running_into_the_edge_is_filled_in_like_any_other():
     assert np.abs(paper_shade(picture) - paper).max() <= 1e-4
 
 
+def test_a_stroke_lying_along_an_edge_is_filled_in_however_long():
+    paper = np.full((200, 300), 0.9, np.float32)
+    picture = paper.copy()
+    picture[:16, :260] = 0.05  # a tightly cropped 7's bar, from the corner along most of the top edge
+    picture[:, 250:262] = 0.05  # and its stem, down to the bottom edge
+    picture[184:, 40:280] = 0.05  # a 2's base along the bottom edge, reaching neither corner
+    assert np.abs(paper_shade(picture) - paper).max() <= 1e-4
+
+
+@pytest.mark.parametrize("light", ["shadow over a corner", "falling off into an edge", "falling off into a corner"])
+def test_the_light_on_the_paper_is_no_stroke(light):
+    rows, cols = np.indices((200, 300), dtype=np.float32)
+    if light == "shadow over a corner":
+        paper = np.where((rows < 120) & (cols < 150), 0.45, 0.95).astype(np.float32)
+    elif light == "falling off into an edge":
+        paper = 0.95 - 0.5 * cols / 299
+    else:
+        paper = 0.95 - 0.5 * (cols / 299) * (rows / 199)
+    assert np.abs(paper_shade(paper) - paper).max() <= 1e-4
+
+
 def test_the_shade_is_never_below_the_picture():
     picture = np.random.default_rng(1).random((50, 80)).astype(np.float32)
     assert (paper_shade(picture) >= picture).all()
