@@ -12,7 +12,7 @@ runs into the edge, or lies along it, has paper beyond it and is filled in like 
 import numpy as np
 
 SHADE_WINDOW = 0.4  # the square's side, as a share of the picture's longer side: wider than any stroke
-CORNER_DEPTH = 0.25  # a region in a corner runs along both its edges for this share of the shorter side
+CORNER_DEPTH = 1 / 3  # a region in a corner runs along both its edges for this share of each
 
 
 def paper_shade(paper):
@@ -20,25 +20,26 @@ def paper_shade(paper):
     window = max(3, int(SHADE_WINDOW * max(paper.shape)) | 1)  # odd: centred on each pixel
     half = window // 2
     # In 16-bit levels: as fast as bytes, and a clean drawing's flat paper stays flat to within 1e-5.
-    levels = _continued(np.round(paper * 65535).astype(np.uint16), half, max(1, int(CORNER_DEPTH * min(paper.shape))))
+    levels = _continued(np.round(paper * 65535).astype(np.uint16), half)
     brightest = _running(levels, window, np.maximum)
     shade = _running(brightest, window, np.minimum)[half:-half, half:-half]
     return np.maximum(shade.astype(np.float32) / 65535, paper)
 
 
-def _continued(levels, margin, depth):
+def _continued(levels, margin):
     """``levels`` continued outward by ``margin`` on every side, each edge as the paper along it.
 
     Along an edge, whatever is darker than the edge on both sides of it is a stroke running into
     or along the edge, with paper beyond it: it is filled in. A dark run from a corner is a region
-    (a desk, a shadow cast from the side) only if it also runs ``depth`` pixels along the other
-    edge from that corner; a stroke lying along an edge from a corner is soon paper on the other.
+    (a desk, a shadow cast from the side) only if it also runs along the other edge from that
+    corner for CORNER_DEPTH of that edge; a stroke lying along an edge from a corner, however bold,
+    is soon paper on the other.
     """
     continued = np.pad(levels, margin, mode="edge")
     top, bottom, left, right = levels[0], levels[-1], levels[:, 0], levels[:, -1]
 
     def paper_along(edge, first_corner, last_corner):
-        walled = np.concatenate([[_paper_near(first_corner, depth)], edge, [_paper_near(last_corner, depth)]])
+        walled = np.concatenate([[_paper_near(first_corner)], edge, [_paper_near(last_corner)]])
         return np.minimum(np.maximum.accumulate(walled), np.maximum.accumulate(walled[::-1])[::-1])[1:-1]
 
     continued[:margin, margin:-margin] = paper_along(top, left, right)
@@ -48,10 +49,11 @@ def _continued(levels, margin, depth):
     return continued
 
 
-def _paper_near(edge, depth):
-    """The paper at the start of ``edge``: as light as it gets within ``depth``, less as much again
-    as it lightens over the next ``depth`` (light falling off into a corner lightens alike over
-    both; the paper beyond a stroke does not)."""
+def _paper_near(edge):
+    """The paper at the start of ``edge``: as light as it gets within CORNER_DEPTH of it, less as
+    much again as it lightens over the next as many pixels (light falling off into a corner
+    lightens alike over both; the paper beyond a stroke does not)."""
+    depth = max(1, int(CORNER_DEPTH * len(edge)))
     near = int(edge[:depth].max())
     return max(0, 2 * near - max(near, int(edge[depth : 2 * depth].max(initial=near))))
 
