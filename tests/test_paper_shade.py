@@ -56,6 +56,14 @@ def test_a_stroke_lying_along_an_edge_is_filled_in_however_long():
     assert np.abs(paper_shade(picture) - paper).max() <= 1e-4
 
 
+def test_a_bold_foot_across_a_narrow_crop_is_filled_in():
+    paper = np.full((300, 100), 0.9, np.float32)
+    picture = paper.copy()
+    picture[:, 35:65] = 0.05  # a bold 1's stem...
+    picture[-40:, :] = 0.05  # ...and its foot, corner to corner, 40 % of the width up each side
+    assert np.abs(paper_shade(picture) - paper).max() <= 1e-4
+
+
 @pytest.mark.parametrize("light", ["shadow over a corner", "falling off into an edge", "falling off into a corner"])
 def test_the_light_on_the_paper_is_no_stroke(light):
     rows, cols = np.indices((200, 300), dtype=np.float32)
