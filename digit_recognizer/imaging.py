@@ -267,18 +267,18 @@ def paper_is_light(gray, low, high):
     The border shows the paper, judged against the picture's own range (``low``-``high``), not
     mid-grey: dark paper under black ink, or a phone's dark corners, are still the light side of
     their picture. A border that is dark all round is a dark background, unless the light side is
-    one large solid region: a sheet on a darker desk. A
-    border half lit and half shaded is light paper with a shadow across it. Either way the darker
-    border is paper in a shadow or a desk, so it is still well lighter than the ink: a border as
-    dark as anything in the picture is a black canvas, whatever white strokes run off it.
+    one large solid region: a sheet on a darker desk. A border half lit and half shaded is light
+    paper with a shadow across it. Either way the darker border is paper in a shadow or a desk, so
+    it is still well lighter than the ink: a border as dark as anything in the picture is a black
+    canvas, whatever white strokes run off it.
     """
     border = _border(gray)
-    if np.median(border) > (low + high) / 2:
+    quarter, middle, three_quarters = np.percentile(border, [25, 50, 75])
+    if middle > (low + high) / 2:
         return True
-    quarter, three_quarters = np.percentile(border, [25, 75])
     if three_quarters - quarter > BORDER_SPREAD * (high - low) and quarter - low > PAPER_OVER_INK * (high - low):
         return True
-    if np.median(border) - low < PAPER_OVER_INK * (high - low):  # the border is as dark as anything: a dark background
+    if middle - low < PAPER_OVER_INK * (high - low):  # the border is as dark as anything: a dark background
         return False
     _, areas, tops, lefts, bottoms, rights = extents(label_components(gray > otsu_threshold(gray)))
     largest = np.argmax(areas)
