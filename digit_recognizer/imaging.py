@@ -292,14 +292,13 @@ def _smooth_surface(gray, where, samples=4000):
     rows, cols = np.nonzero(where)
     step = max(1, len(rows) // samples)
     rows, cols = rows[::step], cols[::step]
-
-    def terms(r, c):
-        y, x = r / height - 0.5, c / width - 0.5
-        return np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1)
-
-    coefficients, *_ = np.linalg.lstsq(terms(rows, cols), gray[rows, cols], rcond=None)
-    all_rows, all_cols = np.indices(gray.shape, dtype=np.float32)
-    return (terms(all_rows, all_cols) @ coefficients.astype(np.float32)).astype(np.float32)
+    y, x = rows / height - 0.5, cols / width - 0.5
+    terms = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1)
+    a, b, c, d, e, f = np.linalg.lstsq(terms, gray[rows, cols], rcond=None)[0].astype(np.float32)
+    # Summed from a column of row terms and a row of column terms: no (H, W, 6) array of terms.
+    y = (np.arange(height, dtype=np.float32) / height - 0.5)[:, None]
+    x = (np.arange(width, dtype=np.float32) / width - 0.5)[None, :]
+    return (a + c * y + f * y * y) + (b + d * x) * x + e * x * y
 
 
 def otsu_threshold(gray):
