@@ -76,6 +76,15 @@ def test_the_light_on_the_paper_is_no_stroke(light):
     assert np.abs(paper_shade(paper) - paper).max() <= 1e-4
 
 
+def test_a_shadow_along_an_edge_is_kept_however_narrow_and_the_strokes_in_it_filled_to_the_shadow():
+    paper = np.full((200, 300), 0.9, np.float32)
+    paper[:, 240:] = 0.4  # a shadow cast from the side, a fifth of the width: less than a third
+    picture = paper.copy()
+    picture[90:100, 200:] = 0.04  # a bar from the light across the shadow into the right edge
+    picture[:80, 265:275] = 0.04  # a stroke down from the top edge inside the shadow
+    assert np.abs(paper_shade(picture) - paper).max() <= 1e-4
+
+
 def test_the_shade_is_never_below_the_picture():
     picture = np.random.default_rng(1).random((50, 80)).astype(np.float32)
     assert (paper_shade(picture) >= picture).all()
