@@ -12,9 +12,9 @@ runs into the edge, or lies along it, has paper beyond it and is filled in like 
 import numpy as np
 
 SHADE_WINDOW = 0.4  # the square's side, as a share of the picture's longer side: wider than any stroke
-CORNER_DEPTH = 1 / 3  # a region in a corner as dark as ink runs along both its edges for this share of each
-INK_LEVELS = 0.25  # the darkest quarter of the picture's range may be ink; paper in a shadow is lighter
-CORNER_PIXELS = 0.01  # a corner's level: the lightest of this share of the edge from it (noise, a stroke's rim)
+CORNER_DEPTH = 1 / 3  # a region in a corner as dark as ink runs along both its edges for this share of each...
+SHADOW_DEPTH = 1 / 5  # ...one lighter than ink (a shadow, a desk) for this share: a stroke is rarely so thick
+INK_LEVELS = 0.25  # ink is darker than this share of the picture's range above its darkest
 
 
 def paper_shade(paper):
@@ -32,10 +32,12 @@ def _continued(levels, margin):
     """``levels`` continued outward by ``margin`` on every side, each edge as the paper along it.
 
     Along an edge, whatever is darker than the edge on both sides of it is a stroke running into
-    or along the edge, with paper beyond it: it is filled in. A dark run from a corner lighter than
-    ink (a shadow cast from the side, a desk) is a region, whatever its length. One as dark as ink
-    is a region only if it also runs along the other edge from that corner for CORNER_DEPTH of that
-    edge; a stroke lying along an edge from a corner, however bold, is soon paper on the other.
+    or along the edge, with paper beyond it: it is filled in. A dark run from a corner is a region
+    (a shadow cast from the side, a desk) only if it also runs along the other edge from that
+    corner, for SHADOW_DEPTH of that edge where it is lighter than ink, for CORNER_DEPTH where it
+    is as dark: a stroke lying along an edge from a corner, however bold, is soon paper on the
+    other, even where it is fainter than the rest of the digit (a bar drawn lighter, a thin pen's
+    anti-aliased rim).
     """
     continued = np.pad(levels, margin, mode="edge")
     top, bottom, left, right = levels[0], levels[-1], levels[:, 0], levels[:, -1]
@@ -54,16 +56,20 @@ def _continued(levels, margin):
 
 
 def _paper_near(edge, ink_below):
-    """The paper at the start of ``edge``: the corner's own level where that is lighter than
-    ``ink_below``; else as light as it gets within CORNER_DEPTH of it, less as much again as it
-    lightens over the next as many pixels (light falling off into a corner lightens alike over
-    both; the paper beyond a stroke does not)."""
-    corner = int(edge[: max(1, int(CORNER_PIXELS * len(edge)))].max())
-    if corner >= ink_below:
-        return corner
-    depth = max(1, int(CORNER_DEPTH * len(edge)))
+    """The paper at the start of ``edge``: as light as it gets within SHADOW_DEPTH of it where that
+    is lighter than ``ink_below``, else within CORNER_DEPTH of it."""
+    near = _lightest_near(edge, SHADOW_DEPTH)
+    return near if near >= ink_below else _lightest_near(edge, CORNER_DEPTH)
+
+
+def _lightest_near(edge, share):
+    """As light as ``edge`` gets within ``share`` of its length from its start, less as much again
+    as it lightens over the next as many pixels (light falling off into a corner lightens alike
+    over both; the paper beyond a stroke does not), but never darker than the edge gets there (a
+    shadow's edge just beyond is no falling off)."""
+    depth = max(1, int(share * len(edge)))
     near = int(edge[:depth].max())
-    return max(0, 2 * near - max(near, int(edge[depth : 2 * depth].max(initial=near))))
+    return max(int(edge[:depth].min()), 2 * near - max(near, int(edge[depth : 2 * depth].max(initial=near))))
 
 
 def _running(values, window, extreme):

@@ -56,6 +56,14 @@ def test_a_stroke_lying_along_an_edge_is_filled_in_however_long():
     assert np.abs(paper_shade(picture) - paper).max() <= 1e-4
 
 
+def test_a_stroke_lying_along_an_edge_is_filled_in_even_where_it_is_fainter_than_the_rest():
+    paper = np.full((200, 300), 0.9, np.float32)
+    picture = paper.copy()
+    picture[:16, :] = 0.5  # a tightly cropped 7's bar drawn lighter, corner to corner: not as dark as ink...
+    picture[:, 250:262] = 0.05  # ...which its stem is
+    assert np.abs(paper_shade(picture) - paper).max() <= 1e-4
+
+
 def test_a_bold_foot_across_a_narrow_crop_is_filled_in():
     paper = np.full((300, 100), 0.9, np.float32)
     picture = paper.copy()
@@ -78,7 +86,7 @@ def test_the_light_on_the_paper_is_no_stroke(light):
 
 def test_a_shadow_along_an_edge_is_kept_however_narrow_and_the_strokes_in_it_filled_to_the_shadow():
     paper = np.full((200, 300), 0.9, np.float32)
-    paper[:, 240:] = 0.4  # a shadow cast from the side, a fifth of the width: less than a third
+    paper[:, 230:] = 0.4  # a shadow cast from the side, under a quarter of the width: less than a third
     picture = paper.copy()
     picture[90:100, 200:] = 0.04  # a bar from the light across the shadow into the right edge
     picture[:80, 265:275] = 0.04  # a stroke down from the top edge inside the shadow
