@@ -118,7 +118,9 @@ def load_image(source, name=None):
                         f"{name}: {width}x{height} pixels is too large (limit {MAX_IMAGE_PIXELS:,} pixels)"
                     )
                 frames = getattr(image, "n_frames", 1)
-                image.draft(image.mode, (WORK_SIDE, WORK_SIDE))  # a JPEG decodes at 1/2-1/8 scale: faster
+                # A JPEG decodes at 1/2-1/8 scale, faster, to no less than this size: its longer side WORK_SIDE.
+                longer = max(width, height)
+                image.draft(image.mode, (max(1, width * WORK_SIDE // longer), max(1, height * WORK_SIDE // longer)))
                 image.load()
                 factor = max(image.size) // WORK_SIDE
                 if factor > 1:

@@ -332,6 +332,16 @@ def test_boxes_are_in_the_file_s_pixels_for_a_big_jpeg_and_a_turned_photo(tmp_pa
     assert np.abs(upright[0] - upright[1]).max() <= 20 and np.abs(upright[0] - upright[2]).max() <= 40
 
 
+def test_a_wide_jpeg_decodes_at_a_reduced_scale_too(tmp_path):
+    picture = Image.new("L", (4000, 1800), 255)  # a panorama: its shorter side under twice WORK_SIDE
+    ImageDraw.Draw(picture).line([(1500, 300), (2300, 300), (1800, 1500)], fill=0, width=100)
+    picture.save(tmp_path / "wide.jpg", quality=90)
+    loaded = imaging.load_image(tmp_path / "wide.jpg")
+    assert loaded.size == (2000, 900) and loaded.info[imaging.REDUCED_BY] == 2  # decoded at half size by the JPEG itself
+    digit, = imaging.find_digits(loaded)
+    assert np.abs(np.subtract(digit.box, (1500, 250, 2350, 1500))).max() <= 25
+
+
 def test_a_dotted_hairline_from_the_finest_brush_is_one_digit():
     pad = Image.new("L", (400, 400), 255)
     points = [(200 + 90 * np.sin(angle), 200 - 140 * np.cos(angle)) for angle in np.linspace(0, 2 * np.pi, 400)]
