@@ -2,7 +2,8 @@
 
 1. Cold single-image wall time of `python predict.py my_digit.png` (median of repeats), with the
    fast LiteRT engine and with Keras, in one run; their ratio; peak memory of each. And the same
-   for a picture of touching digits, which also loads the number reader.
+   for a picture of touching digits, which also loads the number reader, and for a 12-megapixel
+   phone photo (a JPEG 4032 px wide) of a number half in shadow.
 2. Images per second for a Kaggle `--csv` run over a 28,000-row test file.
 3. Accuracy on validation digits the model never trained on, raw and re-rendered in each of the
    user-picture styles of digit_recognizer/styles.py (photo, drawing, scan, board, ...): the
@@ -29,6 +30,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -39,6 +41,8 @@ from digit_recognizer.styles import NUMBER_STYLES, STYLES, number_spaced  # noqa
 NUMBER_POOL = 2000  # validation digits that numbers are made of
 PARTS = ("cold", "csv", "styles", "numbers")
 STYLE_CHUNK = 100  # pictures of a style made and read at a time: some are large
+PHONE_PHOTO_WIDTH = 4032  # a 12-megapixel phone camera's picture is this wide...
+PHONE_PHOTO_GRAIN = 8.0  # ...with this much sensor grain (standard deviation, grey levels)
 import machine  # noqa: E402  (bench/machine.py, evidence.py and timing.py, beside this script)
 from evidence import prepared_or_blank, validation_digits  # noqa: E402
 from timing import timed_child  # noqa: E402
@@ -67,11 +71,13 @@ def timed_run(arguments, scratch):
     return timed_child([sys.executable, str(ROOT / "predict.py"), *arguments], ROOT, scratch / "predict.log")
 
 
-def cold_starts(args, scratch, touching_number):
+def cold_starts(args, scratch):
     """Engine by engine, one picture after the other, so that the machine's drift touches both alike."""
+    pictures = (("", args.image), ("touching_number_", touching_number_picture(scratch / "touching.png")),
+                ("phone_photo_", phone_photo_picture(scratch / "phone_photo.jpg")))
     results = {}
     for engine in ("litert", "keras"):
-        for name, picture in (("", args.image), ("touching_number_", touching_number)):
+        for name, picture in pictures:
             runs = [timed_run([str(picture), "--model", str(args.model), "--engine", engine], scratch)
                     for _ in range(args.repeats)]
             results[name + engine] = {"median_seconds": statistics.median(w for w, _ in runs),
@@ -82,14 +88,29 @@ def cold_starts(args, scratch, touching_number):
 
 
 def touching_number_picture(path):
-    """Four digits of train.csv whose strokes touch, as one picture file.
+    """Four digits of train.csv whose strokes touch, as one picture file."""
+    number_picture("number_touching").save(path)
+    return path
+
+
+def phone_photo_picture(path, width=PHONE_PHOTO_WIDTH):
+    """Four digits of train.csv half in shadow, enlarged to a phone camera's 12-megapixel width with
+    its sensor's grain (which is what makes a phone's JPEG a few megabytes), as a JPEG."""
+    photo = number_picture("number_in_shadow").convert("RGB")
+    photo = np.asarray(photo.resize((width, round(photo.height * width / photo.width)), Image.Resampling.BICUBIC))
+    grain = np.random.default_rng(3).normal(0, PHONE_PHOTO_GRAIN, photo.shape)
+    Image.fromarray(np.clip(photo + grain, 0, 255).astype(np.uint8)).save(path, quality=90)
+    return path
+
+
+def number_picture(style):
+    """The first four digits of train.csv as one picture of ``style``.
 
     Read with NumPy alone: a child process starts as a copy of this one, so its peak memory would
     count whatever this process held at the time (pandas and the whole CSV, say).
     """
     rows = np.loadtxt(ROOT / "train.csv", delimiter=",", skiprows=1, max_rows=4, dtype=np.uint8)
-    NUMBER_STYLES["number_touching"](list(rows[:, 1:].reshape(-1, 28, 28)), np.random.default_rng(3)).save(path)
-    return path
+    return NUMBER_STYLES[style](list(rows[:, 1:].reshape(-1, 28, 28)), np.random.default_rng(3))
 
 
 def kaggle_csv(args, scratch):
@@ -182,7 +203,7 @@ def main():
               "model": args.model.name}
     with tempfile.TemporaryDirectory() as scratch:
         if "cold" in args.parts:
-            report["cold_single_image"] = cold_starts(args, Path(scratch), touching_number_picture(Path(scratch) / "touching.png"))
+            report["cold_single_image"] = cold_starts(args, Path(scratch))
         if "csv" in args.parts:
             report["kaggle_csv"] = kaggle_csv(args, Path(scratch))
     if {"styles", "numbers"} & set(args.parts):
@@ -207,7 +228,7 @@ def print_tables(report):
     cold = report.get("cold_single_image")
     if cold:
         print(f"\n{'cold single image':<28}{'median s':>10}{'peak MiB':>10}")
-        for name in ("litert", "keras", "touching_number_litert", "touching_number_keras"):
+        for name in [key for key in cold if key != "keras_over_litert"]:
             print(f"  {name:<26}{cold[name]['median_seconds']:>10.3f}{cold[name]['peak_rss_mib']:>10.0f}")
         print(f"  keras / litert: {cold['keras_over_litert']:.1f}x slower")
     csv = report.get("kaggle_csv")
