@@ -14,7 +14,7 @@ import numpy as np
 SHADE_WINDOW = 0.4  # the square's side, as a share of the picture's longer side: wider than any stroke
 CORNER_DEPTH = 1 / 3  # a region in a corner as dark as ink runs along both its edges for this share of each...
 SHADOW_DEPTH = 1 / 5  # ...one lighter than ink (a shadow, a desk) for this share: a stroke is rarely so thick
-INK_LEVELS = 0.25  # ink is darker than this share of the picture's range above its darkest
+INK_LEVELS = 0.35  # ink is darker than this share of the picture's range above its darkest
 
 
 def paper_shade(paper):
@@ -34,42 +34,48 @@ def _continued(levels, margin):
     Along an edge, whatever is darker than the edge on both sides of it is a stroke running into
     or along the edge, with paper beyond it: it is filled in. A dark run from a corner is a region
     (a shadow cast from the side, a desk) only if it also runs along the other edge from that
-    corner, for SHADOW_DEPTH of that edge where it is lighter than ink, for CORNER_DEPTH where it
-    is as dark: a stroke lying along an edge from a corner, however bold, is soon paper on the
-    other, even where it is fainter than the rest of the digit (a bar drawn lighter, a thin pen's
-    anti-aliased rim).
+    corner, for SHADOW_DEPTH of that edge where it is lighter than ink and fills the corner (it runs
+    as far along the diagonal into the picture), for CORNER_DEPTH where it is as dark as ink. A
+    stroke lying along an edge from a corner, however bold, is soon paper on the other edge, or
+    along the diagonal (a 7's bar with a serif down the side), even where it is fainter than the
+    rest of the digit (drawn lighter, lit less, a thin pen's anti-aliased rim).
     """
     continued = np.pad(levels, margin, mode="edge")
     top, bottom, left, right = levels[0], levels[-1], levels[:, 0], levels[:, -1]
+    top_left, top_right = levels.diagonal(), levels[:, ::-1].diagonal()
+    bottom_left, bottom_right = levels[::-1].diagonal(), levels[::-1, ::-1].diagonal()
     low, high = int(levels.min()), int(levels.max())
     ink_below = low + INK_LEVELS * (high - low)
 
     def paper_along(edge, first_corner, last_corner):
-        walled = np.concatenate([[_paper_near(first_corner, ink_below)], edge, [_paper_near(last_corner, ink_below)]])
+        walls = _paper_near(*first_corner, ink_below), _paper_near(*last_corner, ink_below)
+        walled = np.concatenate([walls[:1], edge, walls[1:]])
         return np.minimum(np.maximum.accumulate(walled), np.maximum.accumulate(walled[::-1])[::-1])[1:-1]
 
-    continued[:margin, margin:-margin] = paper_along(top, left, right)
-    continued[-margin:, margin:-margin] = paper_along(bottom, left[::-1], right[::-1])
-    continued[margin:-margin, :margin] = paper_along(left, top, bottom)[:, None]
-    continued[margin:-margin, -margin:] = paper_along(right, top[::-1], bottom[::-1])[:, None]
+    continued[:margin, margin:-margin] = paper_along(top, (left, top_left), (right, top_right))
+    continued[-margin:, margin:-margin] = paper_along(bottom, (left[::-1], bottom_left), (right[::-1], bottom_right))
+    continued[margin:-margin, :margin] = paper_along(left, (top, top_left), (bottom, bottom_left))[:, None]
+    continued[margin:-margin, -margin:] = paper_along(right, (top[::-1], top_right), (bottom[::-1], bottom_right))[:, None]
     return continued
 
 
-def _paper_near(edge, ink_below):
-    """The paper at the start of ``edge``: as light as it gets within SHADOW_DEPTH of it where that
-    is lighter than ``ink_below``, else within CORNER_DEPTH of it."""
-    near = _lightest_near(edge, SHADOW_DEPTH)
-    return near if near >= ink_below else _lightest_near(edge, CORNER_DEPTH)
+def _paper_near(edge, diagonal, ink_below):
+    """The paper at the corner where ``edge`` and ``diagonal`` (the picture's diagonal from that
+    corner) start: as light as it gets within CORNER_DEPTH of the edge's length along the edge; or,
+    where that is darker, lighter than ``ink_below`` and within SHADOW_DEPTH along both."""
+    along_edge = _lightest_near(edge, max(1, int(CORNER_DEPTH * len(edge))))
+    depth = max(1, int(SHADOW_DEPTH * len(edge)))
+    in_corner = max(_lightest_near(edge, depth), _lightest_near(diagonal, depth))
+    return min(along_edge, in_corner) if in_corner >= ink_below else along_edge
 
 
-def _lightest_near(edge, share):
-    """As light as ``edge`` gets within ``share`` of its length from its start, less as much again
-    as it lightens over the next as many pixels (light falling off into a corner lightens alike
-    over both; the paper beyond a stroke does not), but never darker than the edge gets there (a
-    shadow's edge just beyond is no falling off)."""
-    depth = max(1, int(share * len(edge)))
-    near = int(edge[:depth].max())
-    return max(int(edge[:depth].min()), 2 * near - max(near, int(edge[depth : 2 * depth].max(initial=near))))
+def _lightest_near(values, depth):
+    """As light as ``values`` get within their first ``depth``, less as much again as they lighten
+    over the next as many (light falling off into a corner lightens alike over both; the paper
+    beyond a stroke does not), but never darker than they get there (a shadow's edge just beyond
+    is no falling off)."""
+    near = int(values[:depth].max())
+    return max(int(values[:depth].min()), 2 * near - max(near, int(values[depth : 2 * depth].max(initial=near))))
 
 
 def _running(values, window, extreme):

@@ -64,6 +64,15 @@ def test_a_stroke_lying_along_an_edge_is_filled_in_even_where_it_is_fainter_than
     assert np.abs(paper_shade(picture) - paper).max() <= 1e-4
 
 
+def test_a_fainter_stroke_with_a_serif_down_the_side_is_filled_in():
+    paper = np.full((200, 300), 0.9, np.float32)
+    picture = paper.copy()
+    picture[:20, :] = 0.5  # a 7's bar lit more than its stem, corner to corner...
+    picture[:60, :12] = 0.5  # ...with a serif down the left edge, under a third of it but over a fifth
+    picture[:, 250:262] = 0.05
+    assert np.abs(paper_shade(picture) - paper).max() <= 1e-4
+
+
 def test_a_bold_foot_across_a_narrow_crop_is_filled_in():
     paper = np.full((300, 100), 0.9, np.float32)
     picture = paper.copy()
