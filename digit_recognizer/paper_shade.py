@@ -5,15 +5,16 @@ shadow across the page, a sheet on a darker desk, dark corners. Every stroke is 
 good share of the picture, so filling in whatever is darker than its surroundings and narrower
 than that (a grey-level closing: the brightest value over a square, then the darkest over the
 same square) takes the ink away and leaves the paper's shading, edges and all. Beyond each edge
-of the picture the square sees that edge continued, so a region that runs along an edge (a desk
-around the sheet, a shadow cast from the side) is kept whatever its size, while a stroke that
-runs into the edge, or lies along it, has paper beyond it and is filled in like any other.
+of the picture the square sees that edge continued, so a region that runs along an edge and
+fills its corners (a desk around the sheet, a shadow cast from the side) is kept however narrow
+the square finds it, while a stroke that runs into the edge, or lies along it, has paper beyond
+it and is filled in like any other.
 """
 import numpy as np
 
 SHADE_WINDOW = 0.4  # the square's side, as a share of the picture's longer side: wider than any stroke
 CORNER_DEPTH = 1 / 3  # a region in a corner as dark as ink runs along both its edges for this share of each...
-SHADOW_DEPTH = 1 / 5  # ...one lighter than ink (a shadow, a desk) for this share: a stroke is rarely so thick
+SHADOW_DEPTH = 1 / 5  # ...one lighter than ink (a shadow, a desk) for this share, and along the diagonal
 INK_LEVELS = 0.35  # ink is darker than this share of the picture's range above its darkest
 
 

@@ -93,7 +93,7 @@ def test_the_light_on_the_paper_is_no_stroke(light):
     assert np.abs(paper_shade(paper) - paper).max() <= 1e-4
 
 
-def test_a_shadow_along_an_edge_is_kept_however_narrow_and_the_strokes_in_it_filled_to_the_shadow():
+def test_a_shadow_along_an_edge_under_a_third_wide_is_kept_and_the_strokes_in_it_filled_to_the_shadow():
     paper = np.full((200, 300), 0.9, np.float32)
     paper[:, 230:] = 0.4  # a shadow cast from the side, under a quarter of the width: less than a third
     picture = paper.copy()
