@@ -1,11 +1,14 @@
 """Connected ink in a binary picture: regions, their extents, and the lengths of straight runs."""
-import itertools
 
 import numpy as np
 
 
 def label_components(mask):
-    """Label 8-connected regions of a boolean image 1..N (0 = background), run by run."""
+    """Label 8-connected regions of a boolean image 1..N (0 = background), run by run.
+
+    The runs are found for the whole image at once; only joining them is a loop, so an image's
+    empty rows cost nothing.
+    """
     parent = [0]
 
     def root(label):
@@ -14,35 +17,36 @@ def label_components(mask):
             label = parent[label]
         return label
 
-    runs = []  # (row, start, end, label)
-    previous = []
-    for row, line in enumerate(mask):
-        edges = np.flatnonzero(np.diff(np.concatenate(([0], line.view(np.int8), [0]))))
-        current = []
-        first = 0  # the previous row's first run that can still touch this row's runs (both are sorted)
-        for start, end in zip(edges[::2], edges[1::2]):
-            label = None
-            while first < len(previous) and previous[first][1] < start:
-                first += 1
-            for p_start, p_end, p_label in itertools.islice(previous, first, None):
-                if p_start > end:
-                    break
-                if p_end >= start:  # touching, diagonals included
-                    p_root = root(p_label)
-                    if label is None:
-                        label = p_root
-                    elif p_root != label:
-                        parent[max(p_root, label)] = min(p_root, label)
-                        label = min(p_root, label)
+    ink_rows = np.flatnonzero(mask.any(axis=1))
+    steps = np.diff(np.pad(mask[ink_rows].view(np.int8), ((0, 0), (1, 1))), axis=1)
+    rows, starts = np.nonzero(steps == 1)
+    ends = np.nonzero(steps == -1)[1]  # exclusive; runs come row by row, left to right
+    lengths = ends - starts
+    rows, starts, ends = ink_rows[rows].tolist(), starts.tolist(), ends.tolist()
+    run_labels = []
+    row_first = first = above_end = 0  # this row's first run; the runs of the row above: first..above_end
+    for index, (row, start, end) in enumerate(zip(rows, starts, ends)):
+        if index and row != rows[index - 1]:
+            first, above_end = (row_first, index) if row == rows[index - 1] + 1 else (index, index)
+            row_first = index
+        label = None
+        while first < above_end and ends[first] < start:
+            first += 1
+        touching = first
+        while touching < above_end and starts[touching] <= end:  # touching, diagonals included
+            p_root = root(run_labels[touching])
             if label is None:
-                label = len(parent)
-                parent.append(label)
-            current.append((start, end, label))
-            runs.append((row, start, end, label))
-        previous = current
-    labels = np.zeros(mask.shape, dtype=np.int32)
-    for row, start, end, label in runs:
-        labels[row, start:end] = root(label)
+                label = p_root
+            elif p_root != label:
+                parent[max(p_root, label)] = min(p_root, label)
+                label = min(p_root, label)
+            touching += 1
+        if label is None:
+            label = len(parent)
+            parent.append(label)
+        run_labels.append(label)
+    labels = np.zeros(mask.shape, np.int32)
+    labels[mask] = np.repeat([root(label) for label in run_labels], lengths)  # the ink in the runs' order
     return labels
 
 
