@@ -1,9 +1,11 @@
-"""Straight lines that are not digits: ruled and squared paper, an underline.
+"""Straight lines that are not digits: ruled and squared paper, a frame round a number, an underline.
 
 A line is a run of ink far longer than any digit's stroke: across most of the picture (the
-paper's own lines, of which there are several), or longer than 1.5 times the tallest mark (a line
-drawn under a number). Where a line crosses a digit, the digit's stroke is kept: a removed pixel
-with the stroke's ink on both sides of the line is put back.
+paper's own lines, of which there are several), the sides of a box drawn round other marks (a
+frame round a number, the boxes of a form), or longer than 1.5 times the tallest mark (a line
+drawn under a number). Lines drawn by hand or photographed askew lean: frames and underlines are
+found leaning up to LINE_SLOPE. Where a line crosses a digit, the digit's stroke is kept: a
+removed pixel with the stroke's ink on both sides of the line is put back.
 """
 import numpy as np
 
@@ -14,8 +16,22 @@ PAPER_LINE_SPAN = 0.8  # a paper line runs across at least this share of the pic
 PAPER_LINES_MIN = 3  # ...and there are several: a long mark or two may be a digit's strokes (a tall 7)
 PAPER_LINE_THICKNESS = 0.015  # ...and each is thin: at most this share of the picture across
 LINE_OVER_TALLEST = 1.5  # an underline is longer than this many times the tallest mark's height
+# ...and lies below the top quarter of the other ink: the bars of touching 5s and 7s join into a line along the top.
+UNDER_THE_TOP = 0.25
 MARK_SHARE = 0.4  # a mark at least this share of the tallest one's height counts as a digit it may underline
 CROSSING_GAP = 8  # the thickest line, in work pixels, across which a crossing stroke is mended
+LINE_SLOPE = 0.12  # a drawn or photographed line leans up to this (7 degrees) and still counts as straight
+LINE_COVER = 0.9  # ...its ink covers at least this share of its length...
+LINE_WANDER = 2  # ...the middle of its ink wanders at most this many pixels off straight...
+LINE_THICKNESS = 0.1  # ...it is at most this share of its length thick...
+# ...and it is a stroke of its own, with paper on both sides of it along this share of its length: the
+# bases of touching 2s or the loops of a 0 and a 6 join into long, almost straight runs, but in thick ink.
+LINE_ALONE = 0.7
+# A frame is a mark with straight lines along all four sides of its box, each at least FRAME_SIDE of
+# the box, round another mark at least FRAME_CONTENT of its height: a box round a number, a form's boxes.
+FRAME_SIDE = 0.6
+FRAME_CONTENT = 0.25
+FRAME_EDGE = 0.2  # "along a side": within this share of the box from it
 
 
 def without_lines(mask):
@@ -24,7 +40,14 @@ def without_lines(mask):
     rest = mask & ~(across | down)  # the strokes that may cross them, not one line crossing another
     lines = _mended(rest, across) | _mended(rest.T, down.T).T
     rest = mask & ~lines
-    underline = _underline(rest)
+    labels = label_components(rest)
+    across, down = _frames(labels)
+    if across.any() or down.any():
+        strokes = rest & ~(across | down)
+        lines |= _mended(strokes, across) | _mended(strokes.T, down.T).T
+        rest = mask & ~lines
+        labels = label_components(rest)
+    underline = _underline(rest, labels)
     lines |= _mended(rest & ~underline, underline)
     if not (mask & ~lines).any():
         raise NoDigitFound("no digit found (only lines)")
@@ -50,24 +73,128 @@ def _paper_lines(mask):
     return lines
 
 
-def _underline(mask):
-    """Horizontal runs longer than LINE_OVER_TALLEST times the tallest mark that are a line of their own:
-    taking them away leaves several marks (the digits it underlines), or they make up most of their
-    own blob. A wide 2's long base is neither, and stays."""
-    runs = run_lengths(mask)
-    # A mark is at least as tall as its longest column of ink: without a run that long, no labelling.
-    if not mask.any() or runs.max() < LINE_OVER_TALLEST * run_lengths(mask.T).max():
+def _frames(labels):
+    """(across, down): the pixels of the frames' horizontal and vertical lines among the labelled marks."""
+    across, down = np.zeros(labels.shape, bool), np.zeros(labels.shape, bool)
+    ids, _, tops, lefts, bottoms, rights = extents(labels)
+    heights = bottoms - tops
+    for label, top, left, bottom, right in zip(ids, tops, lefts, bottoms, rights):
+        inside = ((tops >= top) & (bottoms <= bottom) & (lefts >= left) & (rights <= right) & (ids != label)
+                  & (heights >= FRAME_CONTENT * (bottom - top)))
+        if not inside.any():
+            continue
+        box = labels[top:bottom, left:right] == label
+        horizontal = _straight_lines(box, FRAME_SIDE * box.shape[1])
+        vertical = _straight_lines(box.T, FRAME_SIDE * box.shape[0]).T
+        edge_rows, edge_cols = max(1, int(FRAME_EDGE * box.shape[0])), max(1, int(FRAME_EDGE * box.shape[1]))
+        if (horizontal[:edge_rows].any() and horizontal[-edge_rows:].any()
+                and vertical[:, :edge_cols].any() and vertical[:, -edge_cols:].any()):
+            across[top:bottom, left:right] |= horizontal
+            down[top:bottom, left:right] |= vertical
+    return across, down
+
+
+def _straight_lines(mask, min_length):
+    """Pixels of ``mask`` on straight horizontal lines at least ``min_length`` long, leaning up to
+    LINE_SLOPE, their ink covering LINE_COVER of their length (transpose for vertical lines).
+
+    A leaning line is a long run once the mask is smeared up and down by half the rise it makes
+    over ``min_length``; each such run is fitted with a straight line, whose own pixels (as thick as
+    the line is, in most of its columns) are the answer, not the strokes the smearing swept in.
+    """
+    reach = int(np.ceil(min_length * LINE_SLOPE / 2))
+    smeared = mask.copy()
+    for step in range(1, reach + 1):
+        smeared[step:] |= mask[:-step]
+        smeared[:-step] |= mask[step:]
+    long_runs = run_lengths(smeared) >= min_length
+    lines = np.zeros_like(mask)
+    if not long_runs.any():
+        return lines
+    bands = label_components(long_runs)
+    rows, cols = np.nonzero(mask & long_runs)
+    for band in np.unique(bands[rows, cols]):
+        on_band = bands[rows, cols] == band
+        fitted = _fitted_line(rows[on_band], cols[on_band], min_length)
+        if fitted is None:
+            continue
+        line_rows, line_cols, alone = _line_pixels(mask, *fitted, cols[on_band].min(), cols[on_band].max())
+        covered = np.unique(line_cols)
+        length = np.ptp(covered) + 1 if len(covered) else 0
+        if length > min_length and len(covered) >= LINE_COVER * length and alone >= LINE_ALONE * length:
+            lines[line_rows, line_cols] = True
+    return lines
+
+
+def _fitted_line(rows, cols, min_length):
+    """(slope, offset, thickness) of the straight line through the points, or None if it is too short
+    or leans too much. The line is fitted to the middle of the ink in the columns that hold no more
+    ink than most do (only the line's own), so strokes that touch or cross it do not pull it off."""
+    if np.ptp(cols) < min_length:
+        return None
+    order = np.lexsort((rows, cols))
+    rows, cols = rows[order], cols[order]
+    columns, starts, counts = np.unique(cols, return_index=True, return_counts=True)
+    thickness = np.median(counts)
+    only_line = counts <= thickness
+    if only_line.sum() < 2:
+        return None
+    middles = (rows[starts] + rows[starts + counts - 1]) / 2
+    slope, offset = np.polyfit(columns[only_line], middles[only_line], 1)
+    off_line = np.abs(middles[only_line] - (slope * columns[only_line] + offset))
+    straight = np.percentile(off_line, 90) <= LINE_WANDER  # not the strokes of a row of digits
+    thin = thickness <= LINE_THICKNESS * np.ptp(columns)
+    return (slope, offset, thickness) if abs(slope) <= LINE_SLOPE and straight and thin else None
+
+
+def _line_pixels(mask, slope, offset, thickness, first, last):
+    """(rows, cols, alone): the ink of ``mask`` on the fitted line between columns ``first`` and
+    ``last``, and in how many of those columns the line stands alone, no stroke joining it.
+
+    A straight line's edges lie half a pixel beyond thickness / 2 of its middle, a leaning one's
+    steps a pixel more: those are taken only where the line stands alone, so that a stroke ending
+    on it keeps its end.
+    """
+    middles = slope * np.array([first, last]) + offset
+    top = max(0, int(middles.min() - thickness - 3))
+    rows, cols = np.nonzero(mask[top : int(middles.max() + thickness + 4), first : last + 1])
+    off_line = np.abs(rows + top - (slope * (cols + first) + offset))
+    ink_near = np.bincount(cols, weights=off_line <= thickness / 2 + 3, minlength=last - first + 1)
+    alone = (ink_near > 0) & (ink_near <= thickness + 2)
+    near = (off_line <= thickness / 2) | ((off_line <= thickness / 2 + 1.5) & alone[cols])
+    return rows[near] + top, cols[near] + first, int(alone.sum())
+
+
+def _underline(mask, labels):
+    """Horizontal lines longer than LINE_OVER_TALLEST times the tallest mark (of ``labels``, the
+    marks of ``mask``) that are a line of their own: taking them away leaves several marks (the
+    digits it underlines), or they make up most of their own blob. A wide 2's long base is neither,
+    and stays. A hand-drawn underline leans (LINE_SLOPE); it lies below the top of the digits."""
+    # A mark is at least as tall as its longest column of ink: lines shorter than that are no underline.
+    if not mask.any():
         return np.zeros_like(mask)
-    labels = label_components(mask)
+    lines = _straight_lines(mask, LINE_OVER_TALLEST * run_lengths(mask.T).max())
+    if not lines.any():
+        return lines
     _, _, tops, _, bottoms, _ = extents(labels)
     tallest = (bottoms - tops).max()
-    long_runs = runs >= LINE_OVER_TALLEST * tallest
+    long_runs = _long_and_under_the_top(lines, mask, LINE_OVER_TALLEST * tallest)
     if not long_runs.any():
         return long_runs
     if _side_by_side_marks(mask & ~long_runs, MARK_SHARE * tallest) >= 2:
         return long_runs
     line_share = np.bincount(labels[mask], weights=long_runs[mask]) / np.maximum(1, np.bincount(labels[mask]))
     return long_runs & (line_share[labels] > 0.5)
+
+
+def _long_and_under_the_top(lines, mask, min_length):
+    """The ``lines`` at least ``min_length`` long whose middle lies below the top UNDER_THE_TOP of
+    the rest of ``mask``'s ink."""
+    labels = label_components(lines)
+    ids, _, tops, lefts, bottoms, rights = extents(labels)
+    rest_rows = np.nonzero(mask & ~lines)[0]
+    under = (tops + bottoms) / 2 > np.percentile(rest_rows, 100 * UNDER_THE_TOP) if len(rest_rows) else True
+    return np.isin(labels, ids[(rights - lefts >= min_length) & under])
 
 
 def _side_by_side_marks(mask, min_height):

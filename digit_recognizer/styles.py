@@ -203,6 +203,36 @@ def light_grey_28(digit, rng):
 STYLES["light_grey_28"] = light_grey_28
 
 
+def _pen_lines(ink, segments, width):
+    """``ink`` with straight pen lines drawn over it, each segment ((x, y), (x, y), ...)."""
+    page = Image.fromarray(np.round(ink * 255).astype(np.uint8))
+    draw = ImageDraw.Draw(page)
+    for segment in segments:
+        draw.line(segment, fill=255, width=width)
+    return np.asarray(page, np.float32) / 255
+
+
+def _box_round(ink, rng, margin, jitter):
+    """``ink`` (padded to make room) with a box drawn round its ink ``margin`` px out (a range), each
+    corner up to ``jitter`` px off, so that the sides lean as a hand draws them."""
+    ink = np.pad(ink, 2 * margin[1])
+    rows, cols = np.flatnonzero(ink.max(axis=1) > 0.5), np.flatnonzero(ink.max(axis=0) > 0.5)
+    out = [int(rng.integers(*margin)) for _ in range(4)]
+    corners = [(cols[0] - out[0], rows[0] - out[1]), (cols[-1] + out[2], rows[0] - out[1]),
+               (cols[-1] + out[2], rows[-1] + out[3]), (cols[0] - out[0], rows[-1] + out[3])]
+    corners = [(x + rng.uniform(-jitter, jitter), y + rng.uniform(-jitter, jitter)) for x, y in corners]
+    return _pen_lines(ink, [(*corners, corners[0])], int(rng.integers(3, 7)))
+
+
+def digit_in_box(digit, rng):
+    """A digit written in a box drawn round it (a form's field, a box on a worksheet)."""
+    ink = _box_round(_tight(enlarge(digit, 28 * 5)), rng, margin=(8, 30), jitter=4)
+    return to_image(_on_paper(ink, 0.97, 0.05))
+
+
+STYLES["digit_in_box"] = digit_in_box
+
+
 # Numbers: several digits written side by side, as people photograph them. Each style takes a
 # list of 28x28 uint8 MNIST digits and a generator, and returns a PIL image of the whole number.
 
@@ -324,6 +354,41 @@ def number_underlined(digits, rng):
     return to_image(_on_paper(ink, 0.97, 0.05))
 
 
+def number_underlined_by_hand(digits, rng):
+    """A line drawn by hand under the number: leaning up to 4 degrees, touching some digits or not."""
+    ink = number_ink(digits, rng, gap=(0.1, 0.4))
+    rows, cols = np.flatnonzero(ink.max(axis=1) > 0.5), np.flatnonzero(ink.max(axis=0) > 0.5)
+    rise = (cols[-1] - cols[0] + 30) * np.tan(np.radians(rng.uniform(-4, 4)))
+    y = rows[-1] + int(rng.integers(0, 12)) - min(0.0, rise)  # its higher end just under the lowest ink
+    line = ((cols[0] - 15, y), (cols[-1] + 15, y + rise))
+    return to_image(_on_paper(_pen_lines(ink, [line], int(rng.integers(3, 7))), 0.97, 0.05))
+
+
+def number_boxed(digits, rng):
+    """A box drawn by hand round the number: its sides lean, its corners off by a few px."""
+    return to_image(_on_paper(_box_round(number_ink(digits, rng, gap=(0.1, 0.4)), rng, (8, 40), 6), 0.97, 0.05))
+
+
+def number_form_boxes(digits, rng):
+    """Each digit written in its own box of a printed form (a row of boxes sharing their sides)."""
+    height, line = 100, int(rng.integers(2, 5))
+    tiles = [_tight(np.asarray(Image.fromarray(enlarge(digit, 28 * 5), mode="F").resize(
+        (round(28 * 5 * scale), round(28 * 5 * scale)), Image.Resampling.BILINEAR)))
+        for digit, scale in zip(digits, rng.uniform(0.55, 0.75, len(digits)))]
+    side = max(int(height * rng.uniform(0.8, 1.1)), max(t.shape[1] for t in tiles) + 2 * line + 8)
+    box_height = int(height * 1.3)
+    ink = np.zeros((box_height + 2 * height, side * len(tiles) + 2 * height), np.float32)
+    for index, tile in enumerate(tiles):
+        top = height + int(rng.integers(line + 2, box_height - tile.shape[0] - line - 1))
+        left = height + index * side + int(rng.integers(line + 2, side - tile.shape[1] - line - 1))
+        ink[top : top + tile.shape[0], left : left + tile.shape[1]] = tile
+    ink[height : height + line, height : height + side * len(tiles) + line] = 1
+    ink[height + box_height - line : height + box_height, height : height + side * len(tiles) + line] = 1
+    for index in range(len(tiles) + 1):
+        ink[height : height + box_height, height + index * side : height + index * side + line] = 1
+    return to_image(_on_paper(ink, 0.97, 0.05))
+
+
 def number_faint_far(digits, rng):
     """Faint pencil photographed from a distance: small digits, little contrast, noise."""
     ink = number_ink(digits, rng, height=int(rng.integers(30, 45)), gap=(0.15, 0.5))
@@ -386,5 +451,5 @@ NUMBER_STYLES = {
     for style in (number_spaced, number_close, number_touching, number_touching_tilted, number_overlapping,
                   number_fine_pen, number_ruled, number_squared, number_vignette, number_underlined, number_faint_far,
                   number_dark_paper, number_show_through, number_16_bit_half_range, number_in_shadow,
-                  number_on_desk, number_whiteboard)
+                  number_on_desk, number_whiteboard, number_underlined_by_hand, number_boxed, number_form_boxes)
 }

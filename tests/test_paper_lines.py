@@ -1,4 +1,4 @@
-"""Rule lines, grid lines and underlines are taken away; digits, and the strokes lines cross, stay."""
+"""Rule lines, grid lines, frames and underlines are taken away; digits, and the strokes lines cross, stay."""
 import numpy as np
 import pytest
 
@@ -13,6 +13,21 @@ def digit_strokes(shape=(200, 600)):
         mask[50:150, left : left + 12] = True  # a down stroke
         mask[50:62, left : left + 60] = True  # a bar at its top
     return mask
+
+
+def pen_line(mask, start, end, width=4):
+    """A straight line of a square pen ``width`` px wide from (row, col) ``start`` to ``end``."""
+    for step in np.linspace(0, 1, 4 * int(np.hypot(end[0] - start[0], end[1] - start[1]))):
+        row, col = (1 - step) * np.asarray(start) + step * np.asarray(end)
+        mask[int(row) : int(row) + width, int(col) : int(col) + width] = True
+
+
+def framed(mask, corners):
+    """``mask`` with a box drawn through ``corners`` (row, col), clockwise from the top left."""
+    framed = mask.copy()
+    for start, end in zip(corners, corners[1:] + corners[:1]):
+        pen_line(framed, start, end)
+    return framed
 
 
 def test_ruled_lines_go_and_the_strokes_they_cross_stay():
@@ -40,6 +55,49 @@ def test_an_underline_goes_but_a_digits_own_bar_stays():
     underlined[150:155, 140:440] = True  # touching the strokes' feet
     kept, _ = without_lines(underlined)
     np.testing.assert_array_equal(kept, strokes)
+
+
+def test_an_underline_leaning_as_drawn_by_hand_goes():
+    strokes = digit_strokes()
+    underlined = strokes.copy()
+    pen_line(underlined, (160, 140), (181, 440))  # 4 degrees: 21 px higher at one end than the other
+    kept, _ = without_lines(underlined)
+    np.testing.assert_array_equal(kept, strokes)
+
+
+def test_the_joined_bases_of_touching_digits_are_no_underline():
+    """Touching 2s join at their bases into a long run that is almost, but not quite, straight."""
+    strokes = digit_strokes()
+    cols = np.arange(150, 431)
+    for col, row in zip(cols, np.round(136 + 4 * np.sin(cols / 15)).astype(int)):
+        strokes[row : row + 10, col] = True
+    kept, lines = without_lines(strokes)
+    np.testing.assert_array_equal(kept, strokes)
+    assert not lines.any()
+
+
+def test_a_frame_drawn_round_a_number_goes_though_its_sides_lean():
+    strokes = digit_strokes()
+    kept, lines = without_lines(framed(strokes, [(25, 125), (35, 465), (180, 470), (172, 118)]))
+    np.testing.assert_array_equal(kept, strokes)
+    assert lines.any()
+
+
+def test_a_forms_boxes_go_and_so_do_the_sides_between_them():
+    strokes = digit_strokes()
+    form = framed(strokes, [(30, 130), (30, 450), (170, 450), (170, 130)])
+    for col in (230, 340):  # between the three digits
+        pen_line(form, (30, col), (170, col), width=3)
+    kept, _ = without_lines(form)
+    np.testing.assert_array_equal(kept, strokes)
+
+
+def test_a_box_with_nothing_in_it_is_kept():
+    """A square drawn alone (a blocky 0, a shape) is no frame: it frames nothing."""
+    square = framed(np.zeros((200, 200), bool), [(40, 40), (40, 160), (160, 160), (160, 40)])
+    kept, lines = without_lines(square)
+    np.testing.assert_array_equal(kept, square)
+    assert not lines.any()
 
 
 def test_one_long_mark_alone_is_kept():
