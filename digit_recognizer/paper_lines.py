@@ -16,7 +16,7 @@ PAPER_LINE_SPAN = 0.8  # a paper line runs across at least this share of the pic
 PAPER_LINES_MIN = 3  # ...and there are several: a long mark or two may be a digit's strokes (a tall 7)
 PAPER_LINE_THICKNESS = 0.015  # ...and each is thin: at most this share of the picture across
 LINE_OVER_TALLEST = 1.5  # an underline is longer than this many times the tallest mark's height
-# ...and lies below the top quarter of the other ink: the bars of touching 5s and 7s join into a line along the top.
+# A leaning one lies below the top quarter of the other ink: the bars of touching 5s and 7s join into a line along the top.
 UNDER_THE_TOP = 0.25
 MARK_SHARE = 0.4  # a mark at least this share of the tallest one's height counts as a digit it may underline
 CROSSING_GAP = 8  # the thickest line, in work pixels, across which a crossing stroke is mended
@@ -27,11 +27,14 @@ LINE_THICKNESS = 0.1  # ...it is at most this share of its length thick...
 # ...and it is a stroke of its own, with paper on both sides of it along this share of its length: the
 # bases of touching 2s or the loops of a 0 and a 6 join into long, almost straight runs, but in thick ink.
 LINE_ALONE = 0.7
+FREE_END_REACH = 2  # a line's end is free when no other ink lies within this many times its thickness of it
 # A frame is a mark with straight lines along all four sides of its box, each at least FRAME_SIDE of
 # the box, round another mark at least FRAME_CONTENT of its height: a box round a number, a form's boxes.
 FRAME_SIDE = 0.6
 FRAME_CONTENT = 0.25
 FRAME_EDGE = 0.2  # "along a side": within this share of the box from it
+FRAME_CELL = 0.6  # the boxes of a form are at least this share of their median width
+LINE_PIECES = 8  # pieces of a frame's vertical lines this many pixels apart or less are one line
 
 
 def without_lines(mask):
@@ -90,13 +93,32 @@ def _frames(labels):
         if (horizontal[:edge_rows].any() and horizontal[-edge_rows:].any()
                 and vertical[:, :edge_cols].any() and vertical[:, -edge_cols:].any()):
             across[top:bottom, left:right] |= horizontal
-            down[top:bottom, left:right] |= vertical
+            down[top:bottom, left:right] |= _box_sides(vertical)
     return across, down
 
 
-def _straight_lines(mask, min_length):
+def _box_sides(vertical):
+    """The frame's vertical lines that are sides of its boxes. Boxes side by side are about equally
+    wide (FRAME_CELL of the median), so an inner line that cuts one in two (a 1 written as tall as
+    its box) is no side, and stays ink; the narrowest pair of neighbouring boxes is joined first."""
+    labels = label_components(vertical)
+    ids, _, _, lefts, _, rights = extents(labels)
+    order = np.argsort(lefts + rights)
+    ids, centres = ids[order], (lefts + rights)[order] / 2
+    lines = np.split(np.arange(len(ids)), np.flatnonzero(np.diff(centres) > LINE_PIECES) + 1)
+    while len(lines) > 2:  # the outermost two are the frame's own sides
+        widths = np.diff([centres[line].mean() for line in lines])
+        if widths.min() >= FRAME_CELL * np.median(widths):
+            break
+        del lines[1 + int(np.argmin(widths[:-1] + widths[1:]))]
+    return np.isin(labels, ids[np.concatenate(lines)])
+
+
+def _straight_lines(mask, min_length, free_ends=False):
     """Pixels of ``mask`` on straight horizontal lines at least ``min_length`` long, leaning up to
-    LINE_SLOPE, their ink covering LINE_COVER of their length (transpose for vertical lines).
+    LINE_SLOPE, their ink covering LINE_COVER of their length (transpose for vertical lines); with
+    ``free_ends``, only lines with no other ink near either end, as a pen stroke of its own starts
+    and stops: a digit's own long stroke is joined to the rest of the digit at one end.
 
     A leaning line is a long run once the mask is smeared up and down by half the rise it makes
     over ``min_length``; each such run is fitted with a straight line, whose own pixels (as thick as
@@ -118,12 +140,30 @@ def _straight_lines(mask, min_length):
         fitted = _fitted_line(rows[on_band], cols[on_band], min_length)
         if fitted is None:
             continue
-        line_rows, line_cols, alone = _line_pixels(mask, *fitted, cols[on_band].min(), cols[on_band].max())
-        covered = np.unique(line_cols)
-        length = np.ptp(covered) + 1 if len(covered) else 0
-        if length > min_length and len(covered) >= LINE_COVER * length and alone >= LINE_ALONE * length:
+        first = cols[on_band].min()
+        line_rows, line_cols, alone = _line_pixels(mask, *fitted, first, cols[on_band].max())
+        if not len(line_cols):
+            continue
+        alone = alone[line_cols.min() - first : line_cols.max() - first + 1]  # along the line's own length
+        length = len(alone)
+        if (length > min_length and len(np.unique(line_cols)) >= LINE_COVER * length and alone.mean() >= LINE_ALONE
+                and (not free_ends or _ends_are_free(mask, line_rows, line_cols, *fitted))):
             lines[line_rows, line_cols] = True
     return lines
+
+
+def _ends_are_free(mask, rows, cols, slope, offset, thickness):
+    """Whether no other ink lies near either end of the line (``rows``, ``cols``): within
+    FREE_END_REACH times its thickness, more than its thickness twice over."""
+    reach = int(FREE_END_REACH * thickness) + 2
+    line = np.zeros_like(mask)
+    line[rows, cols] = True
+    for col in (cols.min(), cols.max()):
+        row = int(round(slope * col + offset))
+        window = (slice(max(0, row - reach), row + reach + 1), slice(max(0, col - reach), col + reach + 1))
+        if (mask[window] & ~line[window]).sum() > 2 * thickness:
+            return False
+    return True
 
 
 def _fitted_line(rows, cols, min_length):
@@ -149,7 +189,7 @@ def _fitted_line(rows, cols, min_length):
 
 def _line_pixels(mask, slope, offset, thickness, first, last):
     """(rows, cols, alone): the ink of ``mask`` on the fitted line between columns ``first`` and
-    ``last``, and in how many of those columns the line stands alone, no stroke joining it.
+    ``last``, and for each of those columns whether the line stands alone there, no stroke joining it.
 
     A straight line's edges lie half a pixel beyond thickness / 2 of its middle, a leaning one's
     steps a pixel more: those are taken only where the line stands alone, so that a stroke ending
@@ -162,23 +202,31 @@ def _line_pixels(mask, slope, offset, thickness, first, last):
     ink_near = np.bincount(cols, weights=off_line <= thickness / 2 + 3, minlength=last - first + 1)
     alone = (ink_near > 0) & (ink_near <= thickness + 2)
     near = (off_line <= thickness / 2) | ((off_line <= thickness / 2 + 1.5) & alone[cols])
-    return rows[near] + top, cols[near] + first, int(alone.sum())
+    return rows[near] + top, cols[near] + first, alone
 
 
 def _underline(mask, labels):
     """Horizontal lines longer than LINE_OVER_TALLEST times the tallest mark (of ``labels``, the
     marks of ``mask``) that are a line of their own: taking them away leaves several marks (the
     digits it underlines), or they make up most of their own blob. A wide 2's long base is neither,
-    and stays. A hand-drawn underline leans (LINE_SLOPE); it lies below the top of the digits."""
-    # A mark is at least as tall as its longest column of ink: lines shorter than that are no underline.
+    and stays.
+
+    A level line is a run of ink, wherever it lies (an overline, a line struck through). A line that
+    leans (a hand-drawn underline, a photo taken askew) must show more that it is no digit's stroke:
+    it lies below the top of the digits and stands alone at both ends, since the joined bases of 2s,
+    the bars of 4s and a long 7's bar lean and run on as well.
+    """
     if not mask.any():
         return np.zeros_like(mask)
-    lines = _straight_lines(mask, LINE_OVER_TALLEST * run_lengths(mask.T).max())
-    if not lines.any():
-        return lines
+    # A mark is at least as tall as its longest column of ink: lines shorter than that are no underline.
+    shortest = LINE_OVER_TALLEST * run_lengths(mask.T).max()
+    runs = run_lengths(mask)
+    leaning = _straight_lines(mask, shortest, free_ends=True)
+    if runs.max() < shortest and not leaning.any():
+        return np.zeros_like(mask)
     _, _, tops, _, bottoms, _ = extents(labels)
     tallest = (bottoms - tops).max()
-    long_runs = _long_and_under_the_top(lines, mask, LINE_OVER_TALLEST * tallest)
+    long_runs = (runs >= LINE_OVER_TALLEST * tallest) | _long_and_under_the_top(leaning, mask, LINE_OVER_TALLEST * tallest)
     if not long_runs.any():
         return long_runs
     if _side_by_side_marks(mask & ~long_runs, MARK_SHARE * tallest) >= 2:

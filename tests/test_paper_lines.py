@@ -66,13 +66,25 @@ def test_an_underline_leaning_as_drawn_by_hand_goes():
 
 
 def test_the_joined_bases_of_touching_digits_are_no_underline():
-    """Touching 2s join at their bases into a long run that is almost, but not quite, straight."""
+    """Touching 2s join at their bases into a long run that is almost, but not quite, straight
+    (and not level: no row of it runs all the way)."""
     strokes = digit_strokes()
     cols = np.arange(150, 431)
-    for col, row in zip(cols, np.round(136 + 4 * np.sin(cols / 15)).astype(int)):
-        strokes[row : row + 10, col] = True
+    for col, row in zip(cols, np.round(136 + 6 * np.sin(cols / 15)).astype(int)):
+        strokes[row : row + 8, col] = True
     kept, lines = without_lines(strokes)
     np.testing.assert_array_equal(kept, strokes)
+    assert not lines.any()
+
+
+def test_a_long_leaning_stroke_joined_to_its_digit_stays():
+    """A 2's long base (a 7's long bar) leans as a hand-drawn underline does, but one of its ends
+    runs into the rest of the digit, where a line drawn on its own starts and stops free."""
+    two = np.zeros((200, 600), bool)
+    pen_line(two, (50, 260), (150, 150), width=10)  # the 2's stroke down to the left...
+    pen_line(two, (150, 150), (126, 420), width=10)  # ...and its long base, rising 5 degrees to the right
+    kept, lines = without_lines(two)
+    np.testing.assert_array_equal(kept, two)
     assert not lines.any()
 
 
@@ -90,6 +102,18 @@ def test_a_forms_boxes_go_and_so_do_the_sides_between_them():
         pen_line(form, (30, col), (170, col), width=3)
     kept, _ = without_lines(form)
     np.testing.assert_array_equal(kept, strokes)
+
+
+def test_a_1_as_tall_as_its_box_is_no_side_of_a_box():
+    """A form's boxes are about equally wide: a line that would cut one in two is a 1, not a side."""
+    strokes = digit_strokes()
+    form = framed(strokes, [(30, 130), (30, 450), (170, 450), (170, 130)])
+    for col in (240, 350):
+        pen_line(form, (30, col), (170, col), width=3)
+    one = np.zeros_like(form)
+    pen_line(one, (32, 224), (166, 220), width=6)  # touching the boxes' top and bottom lines
+    kept, _ = without_lines(form | one)
+    np.testing.assert_array_equal(kept[40:160], (strokes | one)[40:160])  # the 1 stays; the sides go
 
 
 def test_a_box_with_nothing_in_it_is_kept():
