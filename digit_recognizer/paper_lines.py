@@ -34,6 +34,11 @@ FRAME_SIDE = 0.6
 FRAME_CONTENT = 0.25
 FRAME_EDGE = 0.2  # "along a side": within this share of the box from it
 FRAME_CELL = 0.6  # the boxes of a form are at least this share of their median width
+# A circle round a number crosses nearly all its rows and columns at most twice (OUTLINE_SHARE of them),
+# and what it holds is at least RING_CONTENT of its height: a 0 with a slash or a dot in it holds less.
+OUTLINE_SHARE = 0.95
+RING_CONTENT = 0.45
+INNER_RING = 0.8  # a mark that crosses this share of its rows and columns exactly twice is a ring (a 0)
 LINE_PIECES = 8  # pieces of a frame's vertical lines this many pixels apart or less are one line
 
 
@@ -94,7 +99,48 @@ def _frames(labels):
                 and vertical[:, :edge_cols].any() and vertical[:, -edge_cols:].any()):
             across[top:bottom, left:right] |= horizontal
             down[top:bottom, left:right] |= _box_sides(vertical)
+        elif (heights[inside].max() >= RING_CONTENT * (bottom - top) and not _a_target(labels, ids[inside])
+              and _is_outline(box, np.isin(labels[top:bottom, left:right], ids[inside]))):
+            across[top:bottom, left:right] |= box
     return across, down
+
+
+def _is_outline(box, inside):
+    """Whether a mark (``box``: its pixels in its box) is only an outline round the ink ``inside`` it:
+    a circle or a box drawn round a number, which no digit touches. It crosses nearly every row and
+    column at most twice, and it has ink on both sides of the inside in nearly every row and column
+    of the inside (OUTLINE_SHARE of them)."""
+    def surrounds(ring, held):
+        lines = np.flatnonzero(held.any(axis=1))
+        first = held[lines].argmax(axis=1)
+        last = held.shape[1] - held[lines, ::-1].argmax(axis=1)  # exclusive
+        before = np.cumsum(ring[lines], axis=1)
+        left = before[np.arange(len(lines)), np.maximum(first - 1, 0)] * (first > 0)
+        right = before[:, -1] - before[np.arange(len(lines)), last - 1]
+        return ((left > 0) & (right > 0)).mean()
+
+    around = min(surrounds(box, inside), surrounds(box.T, inside.T))
+    return min(_crossing_share(box, (1, 2)), around) >= OUTLINE_SHARE
+
+
+def _crossing_share(mask, counts):
+    """The share of a mark's rows and columns (the fewer) that cross its ink a number of times in
+    ``counts``: at most twice, (1, 2), for an outline; exactly twice, (2,), for a ring."""
+    def crossings(ink):
+        return np.count_nonzero(np.diff(ink.view(np.int8), axis=1) == 1, axis=1) + ink[:, 0]
+    return min(np.isin(crossings(mask), counts).mean(), np.isin(crossings(mask.T), counts).mean())
+
+
+def _a_target(labels, inside):
+    """Whether what lies inside a ring is rings: one mark that is itself a ring (a 0, a target's
+    inner circle), or marks one inside another (a target's circles)."""
+    _, _, tops, lefts, bottoms, rights = extents(np.where(np.isin(labels, inside), labels, 0))
+    nested = ((tops[:, None] <= tops) & (lefts[:, None] <= lefts) & (bottoms[:, None] >= bottoms)
+              & (rights[:, None] >= rights)).sum(axis=1) > 1  # each box holds itself
+    if nested.any() or len(inside) != 1:
+        return bool(nested.any())
+    mark = labels[tops[0] : bottoms[0], lefts[0] : rights[0]] == inside[0]
+    return _crossing_share(mark, (2,)) >= INNER_RING
 
 
 def _box_sides(vertical):

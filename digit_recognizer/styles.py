@@ -369,6 +369,20 @@ def number_boxed(digits, rng):
     return to_image(_on_paper(_box_round(number_ink(digits, rng, gap=(0.1, 0.4)), rng, (8, 40), 6), 0.97, 0.05))
 
 
+def number_circled(digits, rng):
+    """A ring drawn by hand round the number: an ellipse, a little lopsided, its ends overlapping."""
+    ink = number_ink(digits, rng, gap=(0.1, 0.4))
+    rows, cols = np.flatnonzero(ink.max(axis=1) > 0.5), np.flatnonzero(ink.max(axis=0) > 0.5)
+    ink = np.pad(ink, 60)
+    centre = np.array([(cols[0] + cols[-1]) / 2, (rows[0] + rows[-1]) / 2]) + 60
+    radii = np.array([(cols[-1] - cols[0]) / 2, (rows[-1] - rows[0]) / 2]) * rng.uniform(1.2, 1.4) + rng.uniform(10, 25)
+    turn = rng.uniform(2 * np.pi, 2.15 * np.pi)  # a little more than once round
+    angles = rng.uniform(0, 2 * np.pi) + np.linspace(0, turn, 120)
+    wobble = 1 + rng.uniform(-0.06, 0.06) * np.sin(angles * rng.integers(1, 3) + rng.uniform(0, 2 * np.pi))
+    points = centre + radii * wobble[:, None] * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    return to_image(_on_paper(_pen_lines(ink, [[tuple(p) for p in points]], int(rng.integers(3, 7))), 0.97, 0.05))
+
+
 def number_form_boxes(digits, rng):
     """Each digit written in its own box of a printed form (a row of boxes sharing their sides)."""
     height, line = 100, int(rng.integers(2, 5))
@@ -451,5 +465,6 @@ NUMBER_STYLES = {
     for style in (number_spaced, number_close, number_touching, number_touching_tilted, number_overlapping,
                   number_fine_pen, number_ruled, number_squared, number_vignette, number_underlined, number_faint_far,
                   number_dark_paper, number_show_through, number_16_bit_half_range, number_in_shadow,
-                  number_on_desk, number_whiteboard, number_underlined_by_hand, number_boxed, number_form_boxes)
+                  number_on_desk, number_whiteboard, number_underlined_by_hand, number_boxed, number_form_boxes,
+                  number_circled)
 }

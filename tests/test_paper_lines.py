@@ -116,6 +116,40 @@ def test_a_1_as_tall_as_its_box_is_no_side_of_a_box():
     np.testing.assert_array_equal(kept[40:160], (strokes | one)[40:160])  # the 1 stays; the sides go
 
 
+def ring(mask, centre, radii):
+    """``mask`` with an ellipse drawn round ``centre`` (row, col) with ``radii`` (rows, cols)."""
+    ringed = mask.copy()
+    angles = np.linspace(0, 2 * np.pi, 90)
+    points = [(centre[0] + radii[0] * np.sin(a), centre[1] + radii[1] * np.cos(a)) for a in angles]
+    for start, end in zip(points, points[1:]):
+        pen_line(ringed, start, end, width=3)
+    return ringed
+
+
+def test_a_ring_drawn_round_a_number_goes():
+    strokes = digit_strokes(shape=(260, 600))
+    kept, lines = without_lines(ring(strokes, (100, 290), (95, 240)))
+    np.testing.assert_array_equal(kept, strokes)
+
+
+def test_a_ring_beside_a_number_or_round_nothing_stays():
+    """A ring round nothing is an 0; beside the digits, it is one of them."""
+    strokes = digit_strokes(shape=(260, 600))
+    beside = ring(strokes, (100, 520), (50, 30))
+    kept, _ = without_lines(beside)
+    np.testing.assert_array_equal(kept, beside)
+
+
+def test_a_zero_with_a_slash_in_it_or_a_target_is_no_circled_number():
+    """A slashed 0 holds a mark under RING_CONTENT of its height; a target's outer ring holds a ring."""
+    slashed = ring(np.zeros((200, 200), bool), (100, 100), (60, 40))
+    pen_line(slashed, (85, 95), (115, 105), width=4)
+    target = ring(ring(np.zeros((200, 200), bool), (100, 100), (80, 80)), (100, 100), (45, 45))
+    for picture in (slashed, target):
+        kept, lines = without_lines(picture)
+        np.testing.assert_array_equal(kept, picture)
+
+
 def test_a_box_with_nothing_in_it_is_kept():
     """A square drawn alone (a blocky 0, a shape) is no frame: it frames nothing."""
     square = framed(np.zeros((200, 200), bool), [(40, 40), (40, 160), (160, 160), (160, 40)])
