@@ -193,11 +193,10 @@ def drawing(kind, rng, aspect=1.0):
 
 def fields(count, seed):
     """``count`` prepared (count, 28, 28) uint8 fields, of every kind in turn, and the kind of each."""
-    rng = np.random.default_rng(seed)
     kinds = [list(KINDS)[index % len(KINDS)] for index in range(count)]
     prepared = np.zeros((count, IMAGE_SIZE, IMAGE_SIZE), np.uint8)
     for index, kind in enumerate(kinds):
-        prepared[index] = np.round(_prepared(kind, rng).pixels * 255)
+        prepared[index] = np.round(_prepared(kind, _drawing_rng(seed, index)).pixels * 255)
     return prepared, kinds
 
 
@@ -205,9 +204,17 @@ def wide_inks(count, seed):
     """The ink of ``count`` drawings of non-digits, as a picture's mark is analysed (imaging.Digit.ink):
     what the number reader learns holds no digit. Half are drawn as usual (as wide as tall, give or
     take), half made 1.5 to 4.5 times as wide."""
-    rng = np.random.default_rng(seed)
-    return [_prepared(list(KINDS)[index % len(KINDS)], rng, 1.0 if index % 2 else rng.uniform(1.5, 4.5)).ink
-            for index in range(count)]
+    inks = []
+    for index in range(count):
+        rng = _drawing_rng(seed, index)
+        inks.append(_prepared(list(KINDS)[index % len(KINDS)], rng, 1.0 if index % 2 else rng.uniform(1.5, 4.5)).ink)
+    return inks
+
+
+def _drawing_rng(seed, index):
+    """Each drawing's own generator: a drawing redrawn because preparing it found no digit (a
+    straight dash is a line) changes no other drawing."""
+    return np.random.default_rng([seed, index])
 
 
 def _prepared(kind, rng, aspect=1.0):
