@@ -45,14 +45,12 @@ LINE_PIECES = 8  # pieces of a frame's vertical lines this many pixels apart or 
 def without_lines(mask):
     """(mask without its lines, the pixels taken away); NoDigitFound where there is nothing else."""
     across, down = _paper_lines(mask), _paper_lines(mask.T).T
-    rest = mask & ~(across | down)  # the strokes that may cross them, not one line crossing another
-    lines = _mended(rest, across) | _mended(rest.T, down.T).T
+    lines = _mended_both(mask, across, down)
     rest = mask & ~lines
     labels = label_components(rest)
     across, down = _frames(labels)
     if across.any() or down.any():
-        strokes = rest & ~(across | down)
-        lines |= _mended(strokes, across) | _mended(strokes.T, down.T).T
+        lines |= _mended_both(rest, across, down)
         rest = mask & ~lines
         labels = label_components(rest)
     underline = _underline(rest, labels)
@@ -99,7 +97,8 @@ def _frames(labels):
                 and vertical[:, :edge_cols].any() and vertical[:, -edge_cols:].any()):
             across[top:bottom, left:right] |= horizontal
             down[top:bottom, left:right] |= _box_sides(vertical)
-        elif (heights[inside].max() >= RING_CONTENT * (bottom - top) and not _a_target(labels, ids[inside])
+        elif (heights[inside].max() >= RING_CONTENT * (bottom - top)
+              and not _a_target(labels, ids[inside], tops[inside], lefts[inside], bottoms[inside], rights[inside])
               and _is_outline(box, np.isin(labels[top:bottom, left:right], ids[inside]))):
             across[top:bottom, left:right] |= box
     return across, down
@@ -131,10 +130,10 @@ def _crossing_share(mask, counts):
     return min(np.isin(crossings(mask), counts).mean(), np.isin(crossings(mask.T), counts).mean())
 
 
-def _a_target(labels, inside):
-    """Whether what lies inside a ring is rings: one mark that is itself a ring (a 0, a target's
-    inner circle), or marks one inside another (a target's circles)."""
-    _, _, tops, lefts, bottoms, rights = extents(np.where(np.isin(labels, inside), labels, 0))
+def _a_target(labels, inside, tops, lefts, bottoms, rights):
+    """Whether what lies inside a ring (the marks ``inside``, with their boxes) is rings: one mark
+    that is itself a ring (a 0, a target's inner circle), or marks one inside another (a target's
+    circles)."""
     nested = ((tops[:, None] <= tops) & (lefts[:, None] <= lefts) & (bottoms[:, None] >= bottoms)
               & (rights[:, None] >= rights)).sum(axis=1) > 1  # each box holds itself
     if nested.any() or len(inside) != 1:
@@ -302,6 +301,13 @@ def _side_by_side_marks(mask, min_height):
             count += 1
         reach = max(reach, right)
     return count
+
+
+def _mended_both(mask, across, down):
+    """The horizontal lines ``across`` and vertical lines ``down`` of ``mask`` less where the strokes
+    that are neither cross them (not one line crossing another)."""
+    strokes = mask & ~(across | down)
+    return _mended(strokes, across) | _mended(strokes.T, down.T).T
 
 
 def _mended(rest, lines):

@@ -203,6 +203,11 @@ def light_grey_28(digit, rng):
 STYLES["light_grey_28"] = light_grey_28
 
 
+def _inked(ink):
+    """The rows and the columns of ``ink`` that hold full ink somewhere."""
+    return np.flatnonzero(ink.max(axis=1) > 0.5), np.flatnonzero(ink.max(axis=0) > 0.5)
+
+
 def _pen_lines(ink, segments, width):
     """``ink`` with straight pen lines drawn over it, each segment ((x, y), (x, y), ...)."""
     page = Image.fromarray(np.round(ink * 255).astype(np.uint8))
@@ -216,7 +221,7 @@ def _box_round(ink, rng, margin, jitter):
     """``ink`` (padded to make room) with a box drawn round its ink ``margin`` px out (a range), each
     corner up to ``jitter`` px off, so that the sides lean as a hand draws them."""
     ink = np.pad(ink, 2 * margin[1])
-    rows, cols = np.flatnonzero(ink.max(axis=1) > 0.5), np.flatnonzero(ink.max(axis=0) > 0.5)
+    rows, cols = _inked(ink)
     out = [int(rng.integers(*margin)) for _ in range(4)]
     corners = [(cols[0] - out[0], rows[0] - out[1]), (cols[-1] + out[2], rows[0] - out[1]),
                (cols[-1] + out[2], rows[-1] + out[3]), (cols[0] - out[0], rows[-1] + out[3])]
@@ -347,8 +352,7 @@ def number_vignette(digits, rng):
 def number_underlined(digits, rng):
     """A number with a line drawn under it, close to or touching the digits' bottoms."""
     ink = number_ink(digits, rng, gap=(0.1, 0.4))
-    rows = np.flatnonzero(ink.max(axis=1) > 0.5)
-    cols = np.flatnonzero(ink.max(axis=0) > 0.5)
+    rows, cols = _inked(ink)
     y = rows[-1] + int(rng.integers(-2, 10))
     ink[y : y + int(rng.integers(3, 7)), max(0, cols[0] - 15) : cols[-1] + 15] = 1.0
     return to_image(_on_paper(ink, 0.97, 0.05))
@@ -357,7 +361,7 @@ def number_underlined(digits, rng):
 def number_underlined_by_hand(digits, rng):
     """A line drawn by hand under the number: leaning up to 4 degrees, touching some digits or not."""
     ink = number_ink(digits, rng, gap=(0.1, 0.4))
-    rows, cols = np.flatnonzero(ink.max(axis=1) > 0.5), np.flatnonzero(ink.max(axis=0) > 0.5)
+    rows, cols = _inked(ink)
     rise = (cols[-1] - cols[0] + 30) * np.tan(np.radians(rng.uniform(-4, 4)))
     y = rows[-1] + int(rng.integers(0, 12)) - min(0.0, rise)  # its higher end just under the lowest ink
     line = ((cols[0] - 15, y), (cols[-1] + 15, y + rise))
@@ -372,7 +376,7 @@ def number_boxed(digits, rng):
 def number_circled(digits, rng):
     """A ring drawn by hand round the number: an ellipse, a little lopsided, its ends overlapping."""
     ink = number_ink(digits, rng, gap=(0.1, 0.4))
-    rows, cols = np.flatnonzero(ink.max(axis=1) > 0.5), np.flatnonzero(ink.max(axis=0) > 0.5)
+    rows, cols = _inked(ink)
     ink = np.pad(ink, 60)
     centre = np.array([(cols[0] + cols[-1]) / 2, (rows[0] + rows[-1]) / 2]) + 60
     radii = np.array([(cols[-1] - cols[0]) / 2, (rows[-1] - rows[0]) / 2]) * rng.uniform(1.2, 1.4) + rng.uniform(10, 25)
