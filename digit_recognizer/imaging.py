@@ -31,6 +31,7 @@ WORK_SIDE = 1024  # pictures are analysed at most this large (longer side): deta
 # clean picture is blank to the eye too.
 INK_OVER_NOISE = 4
 MIN_CONTRAST = 0.03
+NOISE_SPLIT_INK = 8  # where Otsu's threshold splits the noise, ink stands this many sigmas out (noise: under 6)
 SHADE_FLOOR = 0.2  # ink is darkness against the paper's shade, or against this share of the brightest shade if more
 BORDER_SPREAD = 0.25  # a border whose middle half spans more of the picture's range than this is lit and shaded paper
 PAPER_OVER_INK = 0.1  # shaded paper, or a desk, is at least this share of the picture's range lighter than the ink
@@ -246,18 +247,19 @@ def ink_map(gray):
     shade = paper_shade(paper)
     # Where the shade itself is near black there is no paper to see ink on (a black frame): no ink there.
     darkness = (shade - paper) / np.maximum(shade, SHADE_FLOOR * shade.max())
-    mask = darkness > otsu_threshold(darkness)
+    noise = noise_level(darkness)
+    mask = darkness > ink_threshold(darkness, noise)
     corrected = darkness
     for _ in range(2):  # a better ink mask gives a better paper model, and that a better mask
         if mask.all() or not mask.any():
             raise NoDigitFound("no digit found (the image is blank)")
         corrected = darkness - _smooth_surface(darkness, ~mask)
-        mask = corrected > otsu_threshold(corrected)
+        mask = corrected > ink_threshold(corrected, noise)
     if mask.all() or not mask.any():
         raise NoDigitFound("no digit found (the image is blank)")
     background = float(np.median(corrected[~mask]))
     full_ink = float(np.percentile(corrected[mask], 90))
-    if full_ink - background < max(MIN_CONTRAST, INK_OVER_NOISE * noise_level(darkness)):
+    if full_ink - background < max(MIN_CONTRAST, INK_OVER_NOISE * noise):
         raise NoDigitFound("no digit found (the image is blank or too faint)")
     return np.clip((corrected - background) / (full_ink - background), 0.0, 1.0), mask
 
@@ -301,6 +303,25 @@ def _smooth_surface(gray, where, samples=4000):
     y = (np.arange(height, dtype=np.float32) / height - 0.5)[:, None]
     x = (np.arange(width, dtype=np.float32) / width - 0.5)[None, :]
     return (a + c * y + f * y * y) + (b + d * x) * x + e * x * y
+
+
+def ink_threshold(darkness, noise):
+    """Otsu's threshold between paper and ink, unless it splits the paper's own noise in two.
+
+    Otsu weighs the two classes by their size, so a few strokes on a large noisy picture (a small
+    number photographed from afar) are outweighed: the two classes it finds are then both paper,
+    their means within the noise of each other. Ink is then what stands out of the paper (the
+    median pixel) further than its noise ever does. The paper's spread is measured here from the
+    values themselves (the median absolute deviation, as a standard deviation): unlike ``noise``,
+    from neighbouring pixels' differences, it counts noise that neighbours share (blur, JPEG blocks).
+    """
+    threshold = otsu_threshold(darkness)
+    above = darkness > threshold
+    if above.all() or not above.any() or darkness[above].mean() - darkness[~above].mean() >= INK_OVER_NOISE * noise:
+        return threshold
+    paper = float(np.median(darkness))
+    spread = 1.4826 * float(np.median(np.abs(darkness - paper)))
+    return paper + NOISE_SPLIT_INK * spread
 
 
 def otsu_threshold(gray):

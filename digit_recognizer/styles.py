@@ -415,6 +415,18 @@ def number_faint_far(digits, rng):
     return to_image(rgb + rng.normal(0, 0.02, rgb.shape), jpeg_quality=85)
 
 
+def number_small_in_photo(digits, rng):
+    """A number written small on a page photographed whole: digits 2-3 % of the picture's height,
+    sensor noise, JPEG. The ink is a few hundredths of a percent of the picture."""
+    ink = number_ink(digits, rng, height=int(rng.integers(24, 40)), gap=(0.15, 0.5))
+    page = np.zeros((1200, max(1600, ink.shape[1] + 200)), np.float32)
+    top = int(rng.integers(100, page.shape[0] - ink.shape[0] - 100))
+    left = int(rng.integers(100, page.shape[1] - ink.shape[1] - 100 + 1))
+    page[top : top + ink.shape[0], left : left + ink.shape[1]] = ink
+    rgb = _on_paper(page, [0.85, 0.84, 0.8], 0.15)
+    return to_image(rgb + rng.normal(0, 0.03, rgb.shape), jpeg_quality=80)
+
+
 def number_dark_paper(digits, rng):
     """Black ink on dark (grey or brown) paper."""
     paper = rng.uniform(0.3, 0.45) * np.float32([1.0, 0.92, 0.8])
@@ -468,6 +480,7 @@ NUMBER_STYLES = {
     style.__name__: style
     for style in (number_spaced, number_close, number_touching, number_touching_tilted, number_overlapping,
                   number_fine_pen, number_ruled, number_squared, number_vignette, number_underlined, number_faint_far,
+                  number_small_in_photo,
                   number_dark_paper, number_show_through, number_16_bit_half_range, number_in_shadow,
                   number_on_desk, number_whiteboard, number_underlined_by_hand, number_boxed, number_form_boxes,
                   number_circled)

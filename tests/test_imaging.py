@@ -101,6 +101,20 @@ def test_paper_with_only_sensor_noise_is_no_digit():
         imaging.prepare(Image.fromarray(noise))
 
 
+def test_a_small_number_on_a_large_noisy_photo_is_found_and_its_paper_alone_is_blank(mnist_digits):
+    # Ink a few hundredths of a percent of the picture: Otsu alone splits the paper's noise instead.
+    images, _ = mnist_digits
+    rng = np.random.default_rng(0)
+    paper = rng.normal(215, 8, size=(900, 1200))
+    with pytest.raises(NoDigitFound):
+        imaging.find_digits(Image.fromarray(paper.clip(0, 255).astype(np.uint8)))
+    for index, digit in enumerate(images[:3]):
+        small = np.asarray(Image.fromarray(digit).resize((22, 22), Image.Resampling.BILINEAR), np.float32) / 255
+        paper[600:622, 300 + 30 * index : 322 + 30 * index] -= 180 * small
+    found = imaging.find_digits(Image.fromarray(paper.clip(0, 255).astype(np.uint8)))
+    assert [digit.box[0] // 30 for digit in found] == [10, 11, 12]
+
+
 def test_mnist_digit_rerendered_as_a_dark_on_light_picture_comes_back(mnist_digits):
     images, _ = mnist_digits
     differences = []
