@@ -40,6 +40,11 @@ DOUBTED_PAIR_CONFIDENCE = 0.999
 JOIN_ASPECT = 1.3
 JOIN_DOUBT = 0.99
 JOIN_CONFIDENCE = 0.99
+# A row of at least SLANT_MARKS separate marks whose centres rise or fall along a line at least
+# SLANT_ANGLE degrees from level (a photo taken askew) is read turned level too, and the reading the
+# digit network is surer of stands: digits written upright along a slope read surer as they are.
+SLANT_MARKS = 3
+SLANT_ANGLE = 8.0
 
 # MNIST's recipe: the digit's longer side is scaled to 20 px, and its centre of mass
 # sits at the centre of the 28x28 field.

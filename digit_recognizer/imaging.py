@@ -79,6 +79,15 @@ def digit_from_ink(ink, left, top, scale, size=None):
     return Digit(box, center_in_field(scale_to_box(ink)), ink, scale)
 
 
+def turned(digit, angle):
+    """The Digit with its ink turned ``angle`` degrees counter-clockwise before it is scaled into its
+    field; its box and ink stay where it was found."""
+    ink = np.asarray(Image.fromarray(digit.ink, mode="F").rotate(angle, Image.Resampling.BILINEAR, expand=True))
+    rows, cols = np.flatnonzero(ink.max(axis=1) > 0), np.flatnonzero(ink.max(axis=0) > 0)
+    ink = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    return Digit(digit.box, center_in_field(scale_to_box(ink)), digit.ink, digit.scale)
+
+
 def joined(first, second):
     """One Digit of two marks' ink (a digit whose stroke broke where the pen skipped), placed where
     each was found; the marks come from one picture, so they share its scale."""

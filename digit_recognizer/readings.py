@@ -11,7 +11,8 @@ import numpy as np
 
 from . import imaging, number_reader
 from .config import (DOUBTED_PAIR_CONFIDENCE, JOIN_ASPECT, JOIN_CONFIDENCE, JOIN_DOUBT, NOT_A_DIGIT, NUM_CLASSES,
-                     PAIR_CONFIDENCE, PIECES_NOT_A_DIGIT, SURE_ROW_CONFIDENCE, SURE_ROW_DIGITS, WIDE_NOT_A_DIGIT)
+                     PAIR_CONFIDENCE, PIECES_NOT_A_DIGIT, SLANT_ANGLE, SLANT_MARKS, SURE_ROW_CONFIDENCE, SURE_ROW_DIGITS,
+                     WIDE_NOT_A_DIGIT)
 from .errors import InputError
 
 
@@ -207,6 +208,7 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
         read_whole = [next(wholes) for _ in marks]
         if separate:
             marks, read_whole = _broken_digits_joined(marks, read_whole, predictor)
+            marks, read_whole = _slanted_row_levelled(marks, read_whole, predictor)
         may_hold = number_reader.wide_marks(marks) if separate else [None] * len(marks)
         judged.append((name, image, list(zip(marks, read_whole, may_hold))))
     some_for_reader = any(holds for outcome in judged if not isinstance(outcome, InputError) for *_, holds in outcome[2])
@@ -244,6 +246,27 @@ def _broken_digits_joined(marks, read_whole, predictor):
             joined_readings.append(read_whole[index])
             index += 1
     return joined_marks, joined_readings
+
+
+def _slanted_row_levelled(marks, read_whole, predictor):
+    """The marks and their readings, each mark turned level where they form a row at a slant
+    (SLANT_MARKS or more, their centres along a line SLANT_ANGLE or more from level) and the digit
+    network is surer of the turned row's digits than of the row as it is."""
+    if len(marks) < SLANT_MARKS:
+        return marks, read_whole
+    centres = np.array([((box[0] + box[2]) / 2, (box[1] + box[3]) / 2) for box in (mark.box for mark in marks)])
+    angle = float(np.degrees(np.arctan(np.polyfit(centres[:, 0], centres[:, 1], 1)[0])))
+    if abs(angle) < SLANT_ANGLE:
+        return marks, read_whole
+    levelled = [imaging.turned(mark, angle) for mark in marks]
+    read_levelled = list(predictor.predict(np.stack([mark.pixels for mark in levelled])))
+
+    def sureness(readings):
+        return float(np.sum(np.log([reading[:NUM_CLASSES].max() for reading in readings])))
+
+    if sureness(read_levelled) > sureness(read_whole):
+        return levelled, read_levelled
+    return marks, read_whole
 
 
 def _whole_surely_not_a_digit(probabilities):

@@ -299,12 +299,21 @@ def number_touching(digits, rng):
     return to_image(_on_paper(number_ink(digits, rng, touching=(0, 0)), 0.97, 0.05))
 
 
-def number_touching_tilted(digits, rng):
-    """Touching neighbours, the row photographed at a slant: turned 5-12 degrees either way."""
-    ink = number_ink(digits, rng, touching=(0, 0))
-    angle = rng.uniform(5, 12) * rng.choice([-1, 1])
+def _askew(ink, rng, degrees):
+    """The ink photographed at a slant: turned ``degrees`` (a range) either way, on paper."""
+    angle = rng.uniform(*degrees) * rng.choice([-1, 1])
     turned = Image.fromarray(ink, mode="F").rotate(angle, Image.Resampling.BILINEAR, expand=True)
     return to_image(_on_paper(np.clip(np.asarray(turned), 0, 1), 0.97, 0.05))
+
+
+def number_touching_tilted(digits, rng):
+    """Touching neighbours, the row photographed at a slant: turned 5-12 degrees either way."""
+    return _askew(number_ink(digits, rng, touching=(0, 0)), rng, (5, 12))
+
+
+def number_askew(digits, rng):
+    """A number photographed with the phone turned 10-25 degrees from the line of writing."""
+    return _askew(number_ink(digits, rng, gap=(0.1, 0.4)), rng, (10, 25))
 
 
 def number_overlapping(digits, rng):
@@ -478,7 +487,7 @@ def number_whiteboard(digits, rng):
 
 NUMBER_STYLES = {
     style.__name__: style
-    for style in (number_spaced, number_close, number_touching, number_touching_tilted, number_overlapping,
+    for style in (number_spaced, number_close, number_touching, number_touching_tilted, number_askew, number_overlapping,
                   number_fine_pen, number_ruled, number_squared, number_vignette, number_underlined, number_faint_far,
                   number_small_in_photo,
                   number_dark_paper, number_show_through, number_16_bit_half_range, number_in_shadow,

@@ -394,3 +394,42 @@ def test_a_sure_row_of_three_or_more_digits_stands_though_its_pieces_look_like_n
     predictor = NotADigitPredictor(WIDE_NOT_A_DIGIT, pieces_share=1.0)
     reading, = read_pictures([("wave", wave_picture())], lambda: predictor, 0.7, load_reader=lambda: reader)
     assert predictor.calls == 2 and reading.describe().startswith(said)
+
+
+class UprightOnesPredictor:
+    """Sure that a field holds a 1 only when its bar stands upright (the axis of its ink within 5
+    degrees of vertical), as the digit network is surest of digits the way MNIST wrote them."""
+
+    def predict(self, fields):
+        answers = []
+        for field in fields:
+            rows, cols = np.nonzero(field > 0.5)
+            rows, cols = rows - rows.mean(), cols - cols.mean()
+            lean = np.degrees(np.arctan2(np.mean(rows * cols), np.mean(rows ** 2)))  # 0: upright
+            answers.append(probabilities(d1=0.99 if abs(lean) < 5 else 0.6))
+        return np.stack(answers)
+
+
+def bars(count, slope, lean):
+    """``count`` bars 100 px tall, 120 px apart, their centres along ``slope`` (rows per column), each
+    leaning ``lean`` degrees: a row of 1s photographed askew (lean = the slope's angle) or written
+    upright along a slope (lean 0)."""
+    page = Image.new("L", (120 * count + 200, 120 * count + 300), 255)
+    for index in range(count):
+        bar = Image.new("L", (14, 100), 0).rotate(lean, expand=True, fillcolor=255)
+        page.paste(bar, (100 + 120 * index, 100 + round(slope * 120 * index)))
+    return page
+
+
+@pytest.mark.parametrize("count, lean, levelled", [
+    (3, -20, True),  # a row of 1s photographed askew: turned level, the turned bars stand upright
+    (3, 0, False),  # upright 1s written along a slope: read as they are
+    (2, -20, False),  # two marks are too few to tell a slanted row from digits at different heights
+])
+def test_a_row_of_marks_at_a_slant_is_read_turned_level_where_the_network_is_surer_of_that(count, lean, levelled):
+    picture = bars(count, np.tan(np.radians(20)), lean)
+    reading, = read_pictures([("row", picture)], UprightOnesPredictor, 0.5)
+    sure = [round(digit.confidence, 2) for digit in reading.digits]
+    assert reading.number == "1" * count and sure == [0.99 if levelled or lean == 0 else 0.6] * count
+    as_found = [digit.pixels for digit in imaging.find_digits(picture)]
+    assert all(np.array_equal(field, found) != levelled for field, found in zip(np.hsplit(reading.fields, count), as_found))
