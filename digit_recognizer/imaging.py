@@ -31,7 +31,7 @@ WORK_SIDE = 1024  # pictures are analysed at most this large (longer side): deta
 # clean picture is blank to the eye too.
 INK_OVER_NOISE = 4
 MIN_CONTRAST = 0.03
-NOISE_SPLIT_INK = 8  # where Otsu's threshold splits the noise, ink stands this many sigmas out (noise: under 6)
+NOISE_SPLIT_INK = 8  # where Otsu splits the noise, ink stands this many spreads out (noise alone: about 5 at most)
 SHADE_FLOOR = 0.2  # ink is darkness against the paper's shade, or against this share of the brightest shade if more
 BORDER_SPREAD = 0.25  # a border whose middle half spans more of the picture's range than this is lit and shaded paper
 PAPER_OVER_INK = 0.1  # shaded paper, or a desk, is at least this share of the picture's range lighter than the ink
