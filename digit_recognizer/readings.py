@@ -174,9 +174,10 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
 
     The digit network reads every mark whole, in one batch; two neighbouring marks it reads as one
     sure digit together, where it doubts one of them, are one digit broken where the pen skipped
-    (``_broken_digits_joined``). The number reader reads the wide marks, and the digits it finds
-    there replace the whole mark's reading. Where the digit network is
-    WIDE_NOT_A_DIGIT sure a wide mark is not a digit (a scribble, a wave, a row of hatching), the
+    (``_broken_digits_joined``); a row of marks at a slant is read turned level too, in one more
+    batch, and stands turned where the network is surer of it so (``_slanted_row_levelled``). The
+    number reader reads the wide marks, and the digits it finds there replace the whole mark's
+    reading. Where the digit network is WIDE_NOT_A_DIGIT sure a wide mark is not a digit (a scribble, a wave, a row of hatching), the
     reader's digits stand only if it finds several at every ink height it reads the mark at, not
     all of them 1s, and either the digit network, reading them one by one, finds them digits
     (PIECES_NOT_A_DIGIT) or the reader spells the same row of SURE_ROW_DIGITS or more at every
