@@ -82,10 +82,16 @@ def digit_from_ink(ink, left, top, scale, size=None):
 def turned(digit, angle):
     """The Digit with its ink turned ``angle`` degrees counter-clockwise before it is scaled into its
     field; its box and ink stay where it was found."""
-    ink = np.asarray(Image.fromarray(digit.ink, mode="F").rotate(angle, Image.Resampling.BILINEAR, expand=True))
+    ink = turned_ink(digit.ink, angle)
     rows, cols = np.flatnonzero(ink.max(axis=1) > 0), np.flatnonzero(ink.max(axis=0) > 0)
     ink = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
     return Digit(digit.box, center_in_field(scale_to_box(ink)), digit.ink, digit.scale)
+
+
+def turned_ink(ink, angle):
+    """``ink`` turned ``angle`` degrees counter-clockwise about its centre, on a canvas grown to hold it all."""
+    turned = Image.fromarray(ink.astype(np.float32), mode="F").rotate(angle, Image.Resampling.BILINEAR, expand=True)
+    return np.asarray(turned)
 
 
 def joined(first, second):

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from .config import IMAGE_SIZE, READER_STRIDE, STRIP_INK, STRIP_WIDTH
-from .imaging import digit_from_ink
+from .imaging import digit_from_ink, turned_ink
 
 # Which marks may hold several digits: wider than tall...
 MIN_ASPECT = 1.0
@@ -269,14 +269,14 @@ def level_angle(ink):
     row of digits level: the one whose ink piles up in the fewest rows (the sharpest row profile)."""
     small = _resized_to_height(ink, TILT_PROFILE_ROWS)
     angles = np.arange(-MAX_TILT, MAX_TILT + TILT_STEP / 2, TILT_STEP)
-    sharpness = [float(np.square(_turned(small, angle).sum(axis=1)).sum()) for angle in angles]
+    sharpness = [float(np.square(turned_ink(small, angle).sum(axis=1)).sum()) for angle in angles]
     return float(angles[int(np.argmax(sharpness))])
 
 
 def turned_level(ink, angle):
     """(The ink turned by ``angle`` and cropped to its ink, a function from a point of it (x, y)
     to the same point in ``ink``.)"""
-    whole = _turned(ink, angle)
+    whole = turned_ink(ink, angle)
     inked = whole > 0.1 * whole.max()
     rows, cols = np.flatnonzero(inked.any(axis=1)), np.flatnonzero(inked.any(axis=0))
     cos, sin = np.cos(np.radians(angle)), np.sin(np.radians(angle))
@@ -286,11 +286,6 @@ def turned_level(ink, angle):
         return dx * cos - dy * sin + ink.shape[1] / 2, dx * sin + dy * cos + ink.shape[0] / 2
 
     return whole[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1], to_mark
-
-
-def _turned(ink, angle):
-    turned = Image.fromarray(ink.astype(np.float32), mode="F").rotate(angle, Image.Resampling.BILINEAR, expand=True)
-    return np.asarray(turned)
 
 
 def _resized_to_height(ink, rows):
