@@ -65,6 +65,41 @@ def extents(labels):
             np.maximum.reduceat(rows, starts) + 1, np.maximum.reduceat(cols, starts) + 1)
 
 
+def convex_hull_area(region):
+    """The area in pixels of the convex hull of a boolean image's True pixels (each a unit square).
+
+    Each row's first and last pixel are all the hull can rest on; the hull of those points comes
+    from Andrew's monotone chain, and its area from the shoelace formula, plus the half-pixel rim
+    round the pixel centres it joins."""
+    rows = np.flatnonzero(region.any(axis=1))
+    if not len(rows):
+        return 0.0
+    firsts = region[rows].argmax(axis=1)
+    lasts = region.shape[1] - 1 - region[rows, ::-1].argmax(axis=1)
+    points = sorted(set(zip(firsts.tolist(), rows.tolist())) | set(zip(lasts.tolist(), rows.tolist())))
+    if len(points) < 3:
+        return float(np.count_nonzero(region))
+
+    def chain(ordered):
+        kept = []
+        for point in ordered:
+            while len(kept) >= 2 and _turn(kept[-2], kept[-1], point) <= 0:
+                kept.pop()
+            kept.append(point)
+        return kept[:-1]
+
+    hull = np.array(chain(points) + chain(points[::-1]), float)
+    x, y = hull[:, 0], hull[:, 1]
+    area = 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))
+    perimeter = np.hypot(np.diff(x, append=x[:1]), np.diff(y, append=y[:1])).sum()
+    return float(area + perimeter / 2 + 1)
+
+
+def _turn(origin, a, b):
+    """Positive where origin -> a -> b turns counter-clockwise (in x right, y down: clockwise on screen)."""
+    return (a[0] - origin[0]) * (b[1] - origin[1]) - (a[1] - origin[1]) * (b[0] - origin[0])
+
+
 def run_lengths(mask):
     """For each ink pixel, the length of the horizontal run of ink it belongs to (0 off the ink)."""
     padded = np.pad(mask, ((0, 0), (1, 1))).ravel()

@@ -19,7 +19,7 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from . import paper_lines
 from .paper_shade import paper_shade
-from .components import extents, label_components
+from .components import convex_hull_area, extents, label_components
 from .config import DIGIT_BOX, IMAGE_SIZE, MAX_IMAGE_PIXELS
 from .errors import InputError, NoDigitFound, cannot_read
 
@@ -35,7 +35,13 @@ NOISE_SPLIT_INK = 8  # where Otsu splits the noise, ink stands this many spreads
 SHADE_FLOOR = 0.2  # ink is darkness against the paper's shade, or against this share of the brightest shade if more
 BORDER_SPREAD = 0.25  # a border whose middle half spans more of the picture's range than this is lit and shaded paper
 PAPER_OVER_INK = 0.1  # shaded paper, or a desk, is at least this share of the picture's range lighter than the ink
-SHEET_AREA, SHEET_FILL = 0.25, 0.7  # a light region this share of the picture, filling this share of its box, is a sheet
+SHEET_AREA, SHEET_FILL = 0.25, 0.7  # a light region this share of the picture, filling this share of its hull, is a sheet...
+SOLID_SHEET_FILL = 0.9  # ...or this share, touching no edge, inside a border as dark as the ink (a black desk)
+# Ink must also stand INK_OVER_NOISE times the noise of its own NOISE_BLOCK-pixel square (and the
+# squares beside it) above that square's paper, where that noise is NOISIER times the picture's: a
+# grainy desk round the sheet, whose darkness is its grain divided by a dark shade.
+NOISE_BLOCK = 32
+NOISIER = 1.5
 SPECK_SHARE = 0.03  # ink blobs smaller than this share of the largest blob are dust...
 FRAGMENT_SHARE = 0.005  # ...unless they lie near the digits' extent and are at least this big
 FRAGMENT_MARGIN = 0.25  # "near": within this share of the digits' height around their box
@@ -263,13 +269,19 @@ def ink_map(gray):
     # Where the shade itself is near black there is no paper to see ink on (a black frame): no ink there.
     darkness = (shade - paper) / np.maximum(shade, SHADE_FLOOR * shade.max())
     noise = noise_level(darkness)
-    mask = darkness > ink_threshold(darkness, noise)
+    level, local_noise = local_paper(darkness)
+    noisier = local_noise > NOISIER * noise
+
+    def inked(values):
+        return (values > ink_threshold(values, noise)) & ~(noisier & (values <= level + INK_OVER_NOISE * local_noise))
+
+    mask = inked(darkness)
     corrected = darkness
     for _ in range(2):  # a better ink mask gives a better paper model, and that a better mask
         if mask.all() or not mask.any():
             raise NoDigitFound("no digit found (the image is blank)")
         corrected = darkness - _smooth_surface(darkness, ~mask)
-        mask = corrected > ink_threshold(corrected, noise)
+        mask = inked(corrected)
     if mask.all() or not mask.any():
         raise NoDigitFound("no digit found (the image is blank)")
     background = float(np.median(corrected[~mask]))
@@ -286,10 +298,11 @@ def paper_is_light(gray, low, high):
     The border shows the paper, judged against the picture's own range (``low``-``high``), not
     mid-grey: dark paper under black ink, or a phone's dark corners, are still the light side of
     their picture. A border that is dark all round is a dark background, unless the light side is
-    one large solid region: a sheet on a darker desk. A border half lit and half shaded is light
-    paper with a shadow across it. Either way the darker border is paper in a shadow or a desk, so
-    it is still well lighter than the ink: a border as dark as anything in the picture is a black
-    canvas, whatever white strokes run off it.
+    one large solid region (filling most of its convex hull, however the sheet was turned): a sheet
+    on a darker desk. A border half lit and half shaded is light paper with a shadow across it.
+    Either way the darker border is paper in a shadow or a desk, so it is still well lighter than
+    the ink: a border as dark as anything in the picture is a black canvas, whatever white strokes
+    run off it, unless a sheet lies wholly inside it, solid but for its ink (a black desk).
     """
     border = _border(gray)
     quarter, middle, three_quarters = np.percentile(border, [25, 50, 75])
@@ -297,12 +310,16 @@ def paper_is_light(gray, low, high):
         return True
     if three_quarters - quarter > BORDER_SPREAD * (high - low) and quarter - low > PAPER_OVER_INK * (high - low):
         return True
-    if middle - low < PAPER_OVER_INK * (high - low):  # the border is as dark as anything: a dark background
+    labels = label_components(gray > otsu_threshold(gray))
+    ids, areas, tops, lefts, bottoms, rights = extents(labels)
+    largest = int(np.argmax(areas))
+    if areas[largest] < SHEET_AREA * gray.size:
         return False
-    _, areas, tops, lefts, bottoms, rights = extents(label_components(gray > otsu_threshold(gray)))
-    largest = np.argmax(areas)
-    box = (bottoms[largest] - tops[largest]) * (rights[largest] - lefts[largest])
-    return bool(areas[largest] >= SHEET_AREA * gray.size and areas[largest] >= SHEET_FILL * box)
+    fill = areas[largest] / convex_hull_area(labels == ids[largest])  # a sheet turned on the desk fills its hull still
+    if middle - low < PAPER_OVER_INK * (high - low):  # the border is as dark as anything: a dark background...
+        inside = tops[largest] > 0 and lefts[largest] > 0 and bottoms[largest] < gray.shape[0] and rights[largest] < gray.shape[1]
+        return bool(inside and fill >= SOLID_SHEET_FILL)  # ...unless a solid sheet lies on it (a black desk)
+    return bool(fill >= SHEET_FILL)
 
 
 def _smooth_surface(gray, where, samples=4000):
@@ -509,6 +526,25 @@ def noise_level(gray):
     """
     differences = np.abs(np.diff(gray, axis=1 if gray.shape[1] > 1 else 0))
     return float(np.median(differences)) / 0.6745 / np.sqrt(2) if differences.size else 0.0
+
+
+def local_paper(darkness):
+    """(level, noise) for each pixel: the paper's level round it (the lower quartile of its
+    NOISE_BLOCK-pixel square, or of a square beside it where that is lower) and the noise there
+    (``noise_level`` of the square, or of one beside it where that is higher)."""
+    height, width = darkness.shape
+    rows, cols = -(-height // NOISE_BLOCK), -(-width // NOISE_BLOCK)
+
+    def per_square(values, statistic, extreme):
+        padded = np.pad(values, ((0, rows * NOISE_BLOCK - height), (0, cols * NOISE_BLOCK - width)), mode="edge")
+        squares = padded.reshape(rows, NOISE_BLOCK, cols, NOISE_BLOCK).transpose(0, 2, 1, 3).reshape(rows, cols, -1)
+        around = np.pad(statistic(squares, axis=2), 1, mode="edge")
+        chosen = extreme([around[r : r + rows, c : c + cols] for r in range(3) for c in range(3)], axis=0)
+        return np.repeat(np.repeat(chosen, NOISE_BLOCK, axis=0), NOISE_BLOCK, axis=1)[:height, :width]
+
+    differences = np.abs(np.diff(darkness, axis=1, append=darkness[:, -1:]))
+    level = per_square(darkness, lambda squares, axis: np.percentile(squares, 25, axis=axis), np.min)
+    return level, per_square(differences, np.median, np.max) / 0.6745 / np.sqrt(2)
 
 
 def _border(gray):

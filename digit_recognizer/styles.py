@@ -471,6 +471,34 @@ def number_on_desk(digits, rng):
     return _on_desk(number_ink(digits, rng, height=90, gap=(0.1, 0.4)), rng)
 
 
+def number_sheet_on_desk(digits, rng):
+    """A sheet photographed on a grainy desk (wood, grey or black), turned up to 20 degrees either
+    way, the light falling off across it; 1200x900, the desk round most of the sheet."""
+    ink = number_ink(digits, rng, height=int(rng.integers(60, 120)), gap=(0.05, 0.4))
+    width, height = 1200, 900
+    sheet_size = (int(rng.integers(700, 1000)), int(rng.integers(600, 850)))
+    scale = min(1.0, (sheet_size[0] - 60) / ink.shape[1])
+    ink = np.asarray(Image.fromarray(ink, mode="F").resize((round(ink.shape[1] * scale), round(ink.shape[0] * scale))))
+    sheet_ink = np.zeros(sheet_size[::-1], np.float32)
+    top, left = (sheet_size[1] - ink.shape[0]) // 2, (sheet_size[0] - ink.shape[1]) // 2
+    sheet_ink[top : top + ink.shape[0], left : left + ink.shape[1]] = ink
+    angle = rng.uniform(-20, 20)
+    centre = (width // 2 + int(rng.integers(-100, 101)), height // 2 + int(rng.integers(-80, 81)))
+    layers = []
+    for layer in (np.ones(sheet_size[::-1], np.float32), sheet_ink):
+        turned = Image.fromarray(layer, mode="F").rotate(angle, Image.Resampling.BILINEAR, expand=True)
+        canvas = Image.new("F", (width, height), 0.0)
+        canvas.paste(turned, (centre[0] - turned.width // 2, centre[1] - turned.height // 2))
+        layers.append(np.clip(np.asarray(canvas), 0, 1)[..., None])
+    sheet, page_ink = layers
+    desk = np.float32([[0.25, 0.17, 0.1], [0.1, 0.1, 0.1], [0.45, 0.35, 0.25], [0.6, 0.6, 0.62]][int(rng.integers(0, 4))])
+    desk = desk + rng.normal(0, 0.03, (height, width, 1)).astype(np.float32)  # grain
+    light = 1 - rng.uniform(0, 0.25) * np.linspace(0, 1, width, dtype=np.float32)[None, :, None]
+    paper = desk * (1 - sheet) + np.float32([0.92, 0.91, 0.88]) * light * sheet
+    rgb = _on_paper(page_ink[..., 0], paper, [0.08, 0.08, 0.12])
+    return to_image(rgb + rng.normal(0, 0.015, rgb.shape), jpeg_quality=85)
+
+
 def number_whiteboard(digits, rng):
     """Marker on a whiteboard: thick blue, green, red or black strokes, a glare that washes them out, light falling off."""
     ink = number_ink(digits, rng, height=120, gap=(0.1, 0.4))
@@ -491,6 +519,6 @@ NUMBER_STYLES = {
                   number_fine_pen, number_ruled, number_squared, number_vignette, number_underlined, number_faint_far,
                   number_small_in_photo,
                   number_dark_paper, number_show_through, number_16_bit_half_range, number_in_shadow,
-                  number_on_desk, number_whiteboard, number_underlined_by_hand, number_boxed, number_form_boxes,
+                  number_on_desk, number_sheet_on_desk, number_whiteboard, number_underlined_by_hand, number_boxed, number_form_boxes,
                   number_circled)
 }

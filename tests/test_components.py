@@ -1,5 +1,6 @@
 """Connected regions and straight runs of ink in a binary picture."""
 import numpy as np
+import pytest
 
 from digit_recognizer import components
 
@@ -41,3 +42,29 @@ def test_extents_give_each_regions_area_and_box():
     boxes = {int(i): (int(a), int(t), int(l), int(b), int(r)) for i, a, t, l, b, r in zip(ids, areas, tops, lefts, bottoms, rights)}
     assert boxes[labels[0, 0]] == (6, 0, 0, 2, 3) and boxes[labels[3, 5]] == (2, 3, 5, 5, 6)
     assert all(len(part) == 0 for part in components.extents(np.zeros((3, 3), np.int32)))
+
+
+def test_convex_hull_area_of_a_turned_sheet_is_its_own_area_not_its_box():
+    from PIL import Image, ImageDraw
+
+    canvas = Image.new("L", (400, 300), 0)
+    ImageDraw.Draw(canvas).polygon([(100, 40), (320, 80), (290, 260), (70, 220)], fill=255)  # turned about 10 degrees
+    sheet = np.asarray(canvas) > 0
+    rows, cols = np.flatnonzero(sheet.any(axis=1)), np.flatnonzero(sheet.any(axis=0))
+    box = (rows[-1] - rows[0] + 1) * (cols[-1] - cols[0] + 1)
+    assert sheet.sum() / box < 0.8  # the box takes in the desk at the corners...
+    assert components.convex_hull_area(sheet) == pytest.approx(sheet.sum(), rel=0.02)  # ...the hull does not
+
+
+def test_convex_hull_area_of_shapes_with_hollows():
+    square = np.zeros((60, 60), bool)
+    square[10:50, 10:50] = True
+    assert components.convex_hull_area(square) == 1600
+    ring = square.copy()
+    ring[20:40, 20:40] = False  # a hole inside does not change the hull
+    assert components.convex_hull_area(ring) == 1600
+    corner = np.zeros((60, 60), bool)
+    corner[10:50, 10:14] = corner[46:50, 10:50] = True  # an L: its hull is the triangle over it
+    assert components.convex_hull_area(corner) == pytest.approx(40 * 40 / 2 + 40 * 4, rel=0.1)
+    assert components.convex_hull_area(np.zeros((5, 5), bool)) == 0
+    assert components.convex_hull_area(np.ones((1, 7), bool)) == 7

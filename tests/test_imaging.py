@@ -3,7 +3,7 @@ import warnings
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from digit_recognizer import components, imaging
 from digit_recognizer.errors import InputError, NoDigitFound
@@ -113,6 +113,25 @@ def test_a_small_number_on_a_large_noisy_photo_is_found_and_its_paper_alone_is_b
         paper[600:622, 300 + 30 * index : 322 + 30 * index] -= 180 * small
     found = imaging.find_digits(Image.fromarray(paper.clip(0, 255).astype(np.uint8)))
     assert [digit.box[0] // 30 for digit in found] == [10, 11, 12]
+
+
+@pytest.mark.parametrize("desk", [0.3, 0.1])  # a wooden desk; a black one, as dark as the ink
+def test_a_number_on_a_sheet_turned_on_a_grainy_desk_is_found_and_the_desk_is_no_ink(mnist_digits, desk):
+    images, _ = mnist_digits
+    rng = np.random.default_rng(1)
+    sheet = Image.new("L", (800, 600), 0)
+    ImageDraw.Draw(sheet).polygon([(250, 40), (740, 150), (620, 560), (90, 440)], fill=255)  # turned about 15 degrees
+    on_sheet = np.asarray(sheet) > 0
+    gray = np.where(on_sheet, 0.92, desk + rng.normal(0, 0.04, on_sheet.shape))  # the desk's grain, a smooth sheet
+    for index, digit in enumerate(images[:3]):
+        ink = np.asarray(Image.fromarray(digit).resize((70, 70), Image.Resampling.BILINEAR), np.float32) / 255
+        gray[260:330, 280 + 90 * index : 350 + 90 * index] *= 1 - 0.9 * ink
+    picture = Image.fromarray((gray.clip(0, 1) * 255).astype(np.uint8))
+    found = imaging.find_digits(picture)
+    assert [digit.box[0] // 90 for digit in found] == [3, 4, 5]
+    desk_only = ~np.asarray(Image.fromarray(on_sheet).filter(ImageFilter.MaxFilter(9)))
+    _, mask = imaging.ink_map(np.asarray(picture, np.float32) / 255)
+    assert mask[desk_only].mean() < 0.01  # a speck here and there; its grain stood out as ink, and buried the number
 
 
 def test_mnist_digit_rerendered_as_a_dark_on_light_picture_comes_back(mnist_digits):
@@ -245,13 +264,29 @@ def test_ink_under_a_shadow_is_as_full_as_ink_in_the_light():
     ("white strokes running off a black canvas, a third of the border white", False),
     ("a thick white bar on a black canvas", False),
     ("a bold white block filling most of a black canvas", False),
+    ("sheet turned 25 degrees on a dark desk", True),
+    ("sheet on a desk as dark as the ink", True),
+    ("a bold white ring inside a black canvas", False),
 ])
 def test_which_side_is_the_paper(picture, light):
     gray = np.full((300, 400), 0.05, np.float32)
-    if picture.startswith("sheet"):
+    if picture.startswith("sheet turned"):  # it fills little more than half its box
+        gray[:] = 0.3
+        sheet = Image.new("L", (400, 300), 0)
+        ImageDraw.Draw(sheet).polygon([(130, 5), (390, 126), (270, 295), (10, 174)], fill=255)
+        gray[np.asarray(sheet) > 0] = 0.95
+        gray[100:200, 150:160] = 0.05
+    elif picture == "sheet on a desk as dark as the ink":
+        gray[40:260, 50:350] = 0.95
+        gray[100:200, 150:160] = 0.05
+    elif picture.startswith("sheet"):
         gray[:] = 0.3
         gray[40:260, 50:350] = 0.95
         gray[100:200, 150:160] = 0.05  # ink on the sheet
+    elif picture.startswith("a bold white ring"):  # a heavy 0 as big as a sheet, its counter a third of it
+        rows, cols = np.indices(gray.shape)
+        distance = np.hypot((rows - 150) / 140, (cols - 200) / 160)
+        gray[(distance < 1) & (distance > 0.55)] = 0.95
     elif picture.startswith("page"):
         gray[:] = 0.4
         gray[:, :120] = 0.93  # the lit part: under half of the border
