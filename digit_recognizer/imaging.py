@@ -530,8 +530,9 @@ def noise_level(gray):
 
 def local_paper(darkness):
     """(level, noise) for each pixel: the paper's level round it (the lower quartile of its
-    NOISE_BLOCK-pixel square, or of a square beside it where that is lower) and the noise there
-    (``noise_level`` of the square, or of one beside it where that is higher)."""
+    NOISE_BLOCK-pixel square, or of a square beside it where that is lower) and the noise's
+    standard deviation there (of the square, or of one beside it where that is higher). Lower
+    quartiles still come from the paper wherever strokes and lines cover less than most of a square."""
     height, width = darkness.shape
     rows, cols = -(-height // NOISE_BLOCK), -(-width // NOISE_BLOCK)
 
@@ -542,9 +543,14 @@ def local_paper(darkness):
         chosen = extreme([around[r : r + rows, c : c + cols] for r in range(3) for c in range(3)], axis=0)
         return np.repeat(np.repeat(chosen, NOISE_BLOCK, axis=0), NOISE_BLOCK, axis=1)[:height, :width]
 
-    differences = np.abs(np.diff(darkness, axis=1, append=darkness[:, -1:]))
-    level = per_square(darkness, lambda squares, axis: np.percentile(squares, 25, axis=axis), np.min)
-    return level, per_square(differences, np.median, np.max) / 0.6745 / np.sqrt(2)
+    def lower_quartile(squares, axis):
+        return np.percentile(squares, 25, axis=axis)
+
+    # Noise from second differences (a pixel against the mean of its neighbours either side): a
+    # soft stroke's smooth rise and fall is no noise. The lower quartile of a normal noise's
+    # absolute value is 0.3186 sigma, and a - 2b + c has sqrt(6) times a pixel's sigma.
+    bends = np.abs(np.diff(np.pad(darkness, ((0, 0), (1, 1)), mode="edge"), n=2, axis=1))
+    return per_square(darkness, lower_quartile, np.min), per_square(bends, lower_quartile, np.max) / 0.3186 / np.sqrt(6)
 
 
 def _border(gray):
