@@ -270,10 +270,11 @@ def ink_map(gray):
     darkness = (shade - paper) / np.maximum(shade, SHADE_FLOOR * shade.max())
     noise = noise_level(darkness)
     level, local_noise = local_paper(darkness)
-    noisier = local_noise > NOISIER * noise
+    # Where a part is noisier than the whole, ink also stands out of that part's own noise.
+    floor = np.where(local_noise > NOISIER * noise, level + INK_OVER_NOISE * local_noise, -np.inf)
 
     def inked(values):
-        return (values > ink_threshold(values, noise)) & ~(noisier & (values <= level + INK_OVER_NOISE * local_noise))
+        return (values > ink_threshold(values, noise)) & (values > floor)
 
     mask = inked(darkness)
     corrected = darkness
@@ -315,11 +316,14 @@ def paper_is_light(gray, low, high):
     largest = int(np.argmax(areas))
     if areas[largest] < SHEET_AREA * gray.size:
         return False
-    fill = areas[largest] / convex_hull_area(labels == ids[largest])  # a sheet turned on the desk fills its hull still
+
+    def fill():  # a sheet turned on the desk still fills its hull
+        return areas[largest] / convex_hull_area(labels == ids[largest])
+
     if middle - low < PAPER_OVER_INK * (high - low):  # the border is as dark as anything: a dark background...
         inside = tops[largest] > 0 and lefts[largest] > 0 and bottoms[largest] < gray.shape[0] and rights[largest] < gray.shape[1]
-        return bool(inside and fill >= SOLID_SHEET_FILL)  # ...unless a solid sheet lies on it (a black desk)
-    return bool(fill >= SHEET_FILL)
+        return bool(inside and fill() >= SOLID_SHEET_FILL)  # ...unless a solid sheet lies on it (a black desk)
+    return bool(fill() >= SHEET_FILL)
 
 
 def _smooth_surface(gray, where, samples=4000):
