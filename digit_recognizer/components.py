@@ -1,4 +1,5 @@
 """Connected ink in a binary picture: regions, their extents, and the lengths of straight runs."""
+from functools import reduce
 
 import numpy as np
 
@@ -63,6 +64,34 @@ def extents(labels):
     return (ids[starts], np.diff(np.r_[starts, len(ids)]),
             np.minimum.reduceat(rows, starts), np.minimum.reduceat(cols, starts),
             np.maximum.reduceat(rows, starts) + 1, np.maximum.reduceat(cols, starts) + 1)
+
+
+def edge_bands(mask, depth, along):
+    """The regions of ``mask`` (a boolean image) that are strips along the picture's edges: each runs
+    along an edge for at least ``along`` of its length, and lies wholly within ``depth`` (a share of
+    the picture's height or width) of the edges it touches (one edge, or two meeting at a corner).
+    A list of (region, thickness): a boolean image, and its area over the most it runs along an edge."""
+    if all(np.count_nonzero(edge) < along * edge.size for edge in _edges(mask).values()):
+        return []  # no edge is covered: nothing to label
+    labels = label_components(mask)
+    height, width = mask.shape
+    rows, cols = np.arange(height)[:, None], np.arange(width)[None, :]
+    near = {"top": rows < depth * height, "bottom": rows >= (1 - depth) * height,
+            "left": cols < depth * width, "right": cols >= (1 - depth) * width}
+    edges = _edges(labels)
+    bands = []
+    for label in np.unique(np.concatenate(list(edges.values()))):
+        runs = {name: np.count_nonzero(edge == label) for name, edge in edges.items()}
+        if not label or all(runs[name] < along * edge.size for name, edge in edges.items()):
+            continue
+        region = labels == label
+        if not (region & ~reduce(np.logical_or, [near[name] for name in edges if runs[name]])).any():
+            bands.append((region, np.count_nonzero(region) / max(runs.values())))
+    return bands
+
+
+def _edges(image):
+    return {"top": image[0], "bottom": image[-1], "left": image[:, 0], "right": image[:, -1]}
 
 
 def convex_hull_area(region):

@@ -12,14 +12,15 @@ apart by the number reader (number_reader.py).
 """
 import warnings
 from dataclasses import dataclass
+from functools import reduce
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from . import paper_lines
-from .paper_shade import paper_shade
-from .components import convex_hull_area, extents, label_components
+from .paper_shade import paper_shade, running_extreme
+from .components import convex_hull_area, edge_bands, extents, label_components
 from .config import DIGIT_BOX, IMAGE_SIZE, MAX_IMAGE_PIXELS
 from .errors import InputError, NoDigitFound, cannot_read
 
@@ -42,6 +43,14 @@ SOLID_SHEET_FILL = 0.9  # ...or this share, touching no edge, inside a border as
 # grainy desk round the sheet, whose darkness is its grain divided by a dark shade.
 NOISE_BLOCK = 32
 NOISIER = 1.5
+# A dark region that runs along most of an edge (ALONG_EDGE of it), lies within BAND_DEPTH of the
+# picture from the edges it touches, and is BAND_STROKES times as thick as the strokes beside it is
+# a strip of desk or shadow beside the sheet, which the paper's shade filled in like a stroke: it
+# holds no ink, and neither does its rim (BAND_RIM of the picture's longer side).
+ALONG_EDGE = 0.75
+BAND_DEPTH = 1 / 3
+BAND_STROKES = 2
+BAND_RIM = 0.01
 SPECK_SHARE = 0.03  # ink blobs smaller than this share of the largest blob are dust...
 FRAGMENT_SHARE = 0.005  # ...unless they lie near the digits' extent and are at least this big
 FRAGMENT_MARGIN = 0.25  # "near": within this share of the digits' height around their box
@@ -268,6 +277,7 @@ def ink_map(gray):
     shade = paper_shade(paper)
     # Where the shade itself is near black there is no paper to see ink on (a black frame): no ink there.
     darkness = (shade - paper) / np.maximum(shade, SHADE_FLOOR * shade.max())
+    darkness[_desk_along_edges(darkness)] = 0
     noise = noise_level(darkness)
     level, local_noise = local_paper(darkness)
     # Where a part is noisier than the whole, ink also stands out of that part's own noise.
@@ -290,6 +300,20 @@ def ink_map(gray):
     if full_ink - background < max(MIN_CONTRAST, INK_OVER_NOISE * noise):
         raise NoDigitFound("no digit found (the image is blank or too faint)")
     return np.clip((corrected - background) / (full_ink - background), 0.0, 1.0), mask
+
+
+def _desk_along_edges(darkness):
+    """Where a strip of desk or shadow runs along the picture's edges (see ALONG_EDGE), rim and all."""
+    dark = darkness > otsu_threshold(darkness)
+    bands = edge_bands(dark, BAND_DEPTH, ALONG_EDGE)
+    writing = dark & ~reduce(np.logical_or, [region for region, _ in bands], np.zeros_like(dark))
+    # Alone, it may be a digit cropped tightly (a 7: its bar along the top, its stem down the side);
+    # a 1 along the edge of a tightly cropped number is as thick as the other strokes, a desk thicker.
+    desk = [region for region, thickness in bands if thickness >= BAND_STROKES * stroke_width(writing)]
+    if not desk or not writing.any():
+        return np.zeros_like(dark)
+    rim = 2 * max(1, round(BAND_RIM * max(darkness.shape))) + 1
+    return running_extreme(reduce(np.logical_or, desk), rim, np.maximum)
 
 
 def paper_is_light(gray, low, high):

@@ -24,8 +24,8 @@ def paper_shade(paper):
     half = window // 2
     # In 16-bit levels: as fast as bytes, and a clean drawing's flat paper stays flat to within 1e-5.
     levels = _continued(np.round(paper * 65535).astype(np.uint16), half)
-    brightest = _running(levels, window, np.maximum)
-    shade = _running(brightest, window, np.minimum)[half:-half, half:-half]
+    brightest = running_extreme(levels, window, np.maximum)
+    shade = running_extreme(brightest, window, np.minimum)[half:-half, half:-half]
     return np.maximum(shade.astype(np.float32) / 65535, paper)
 
 
@@ -79,7 +79,7 @@ def _lightest_near(values, depth):
     return max(int(values[:depth].min()), 2 * near - max(near, int(values[depth : 2 * depth].max(initial=near))))
 
 
-def _running(values, window, extreme):
+def running_extreme(values, window, extreme):
     """``extreme`` (np.maximum or np.minimum) over a window x window square centred on each pixel."""
     return _running_down(_running_down(values, window, extreme).T, window, extreme).T
 

@@ -44,6 +44,32 @@ def test_extents_give_each_regions_area_and_box():
     assert all(len(part) == 0 for part in components.extents(np.zeros((3, 3), np.int32)))
 
 
+def test_edge_bands_are_strips_along_the_edges_and_report_their_thickness():
+    mask = np.zeros((90, 120), bool)
+    mask[:, :12] = True  # a strip along the left edge, 12 px thick
+    mask[80:, 30:] = True  # a strip along most of the bottom edge: 75 % of it, 10 px thick
+    mask[40:50, 50:60] = True  # writing in the middle
+    bands = components.edge_bands(mask, depth=1 / 3, along=0.75)
+    assert sorted((int(region.sum()), thickness) for region, thickness in bands) == [(10 * 90, 10.0), (90 * 12, 12.0)]
+    assert not any(region[40:50, 50:60].any() for region, _ in bands)
+
+
+def test_a_corner_of_desk_is_one_band_while_a_bar_with_a_stem_and_a_short_run_are_none():
+    corner = np.zeros((90, 120), bool)
+    corner[:10], corner[:, :15] = True, True  # along the top and the left, meeting at a corner
+    (region, thickness), = components.edge_bands(corner, depth=1 / 3, along=0.75)
+    assert region.sum() == corner.sum() and thickness == corner.sum() / 120
+    seven = np.zeros((90, 120), bool)
+    seven[:10], seven[:, 55:65] = True, True  # a bar along the top with a stem down the middle
+    assert components.edge_bands(seven, depth=1 / 3, along=0.75) == []
+    short = np.zeros((90, 120), bool)
+    short[:10, :60] = True  # along half the top edge: a stroke running into it
+    assert components.edge_bands(short, depth=1 / 3, along=0.75) == []
+    line = np.zeros((90, 120), bool)
+    line[44:46] = True  # a ruled line across the picture touches the sides at two pixels each
+    assert components.edge_bands(line, depth=1 / 3, along=0.75) == []
+
+
 def test_convex_hull_area_of_a_turned_sheet_is_its_own_area_not_its_box():
     from PIL import Image, ImageDraw
 

@@ -115,6 +115,15 @@ def test_a_small_number_on_a_large_noisy_photo_is_found_and_its_paper_alone_is_b
     assert [digit.box[0] // 30 for digit in found] == [10, 11, 12]
 
 
+def _number_on_a_sheet(images, sheet, desk, rng):
+    """Three MNIST digits written on the sheet (True in ``sheet``, (600, 800)), the rest a grainy desk."""
+    gray = np.where(sheet, 0.92, desk + rng.normal(0, 0.04, sheet.shape))  # the desk's grain, a smooth sheet
+    for index, digit in enumerate(images[:3]):
+        ink = np.asarray(Image.fromarray(digit).resize((70, 70), Image.Resampling.BILINEAR), np.float32) / 255
+        gray[260:330, 280 + 90 * index : 350 + 90 * index] *= 1 - 0.9 * ink
+    return Image.fromarray((gray.clip(0, 1) * 255).astype(np.uint8))
+
+
 @pytest.mark.parametrize("desk", [0.3, 0.1])  # a wooden desk; a black one, as dark as the ink
 def test_a_number_on_a_sheet_turned_on_a_grainy_desk_is_found_and_the_desk_is_no_ink(mnist_digits, desk):
     images, _ = mnist_digits
@@ -122,16 +131,46 @@ def test_a_number_on_a_sheet_turned_on_a_grainy_desk_is_found_and_the_desk_is_no
     sheet = Image.new("L", (800, 600), 0)
     ImageDraw.Draw(sheet).polygon([(250, 40), (740, 150), (620, 560), (90, 440)], fill=255)  # turned about 15 degrees
     on_sheet = np.asarray(sheet) > 0
-    gray = np.where(on_sheet, 0.92, desk + rng.normal(0, 0.04, on_sheet.shape))  # the desk's grain, a smooth sheet
-    for index, digit in enumerate(images[:3]):
-        ink = np.asarray(Image.fromarray(digit).resize((70, 70), Image.Resampling.BILINEAR), np.float32) / 255
-        gray[260:330, 280 + 90 * index : 350 + 90 * index] *= 1 - 0.9 * ink
-    picture = Image.fromarray((gray.clip(0, 1) * 255).astype(np.uint8))
+    picture = _number_on_a_sheet(images, on_sheet, desk, rng)
     found = imaging.find_digits(picture)
     assert [digit.box[0] // 90 for digit in found] == [3, 4, 5]
     desk_only = ~np.asarray(Image.fromarray(on_sheet).filter(ImageFilter.MaxFilter(9)))
     _, mask = imaging.ink_map(np.asarray(picture, np.float32) / 255)
     assert mask[desk_only].mean() < 0.01  # a speck here and there; its grain stood out as ink, and buried the number
+
+
+@pytest.mark.parametrize("desk", [0.6, 0.3, 0.1])  # grey, wooden, black (as dark as the ink)
+@pytest.mark.parametrize("edges", [
+    ((0, 0), (60, 0), (64, 600), (0, 600)),  # a strip of desk along the left edge, the sheet's edge a little askew
+    ((0, 560), (800, 520), (800, 600), (0, 600)),  # along the bottom
+    ((0, 0), (800, 0), (800, 50), (90, 60), (70, 600), (0, 600)),  # along the top and the left, meeting at a corner
+])
+def test_a_strip_of_desk_along_the_edge_of_a_photo_is_no_ink(mnist_digits, desk, edges):
+    # Too narrow for the paper's shade to keep, the strip was filled in like a stroke: the tallest
+    # mark in the picture, it buried the number (a 1, or nothing, was the answer).
+    images, _ = mnist_digits
+    desk_image = Image.new("L", (800, 600), 0)
+    ImageDraw.Draw(desk_image).polygon(edges, fill=255)
+    on_desk = np.asarray(desk_image) > 0
+    picture = _number_on_a_sheet(images, ~on_desk, desk, np.random.default_rng(2))
+    assert [digit.box[0] // 90 for digit in imaging.find_digits(picture)] == [3, 4, 5]
+    _, mask = imaging.ink_map(np.asarray(picture, np.float32) / 255)
+    assert not mask[on_desk].any()
+
+
+def test_strokes_along_the_edge_of_a_tight_crop_stay_ink():
+    # A desk strip is far thicker than the strokes beside it; a 1 at the end of a tightly cropped
+    # number is not, and a lone 7 whose bar and stem run along two edges has nothing beside it.
+    number = np.full((120, 300), 255, np.uint8)
+    number[10:110, 20:80] = 0
+    number[30:90, 35:65] = 255  # a 0
+    number[:, 284:] = 0  # a 1 down the whole right edge, as thick as the 0's strokes
+    _, mask = imaging.ink_map(np.asarray(number, np.float32) / 255)
+    assert mask[:, 284:].all() and mask[10:30, 20:80].all()
+    seven = np.full((200, 150), 255, np.uint8)
+    seven[:30], seven[:, 105:125] = 0, 0  # its bar along the top, its stem straight down near the right side
+    _, mask = imaging.ink_map(np.asarray(seven, np.float32) / 255)
+    assert mask[:30].all() and mask[:, 105:125].all()
 
 
 def test_mnist_digit_rerendered_as_a_dark_on_light_picture_comes_back(mnist_digits):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
-from digit_recognizer.paper_shade import _running, paper_shade
+from digit_recognizer.paper_shade import paper_shade, running_extreme
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (2, 5), (17, 40), (40, 17)])
@@ -13,7 +13,7 @@ def test_running_extreme_is_the_extreme_over_the_square_with_the_edge_repeated(s
     values = np.random.default_rng(0).integers(0, 65536, shape).astype(np.uint16)
     squares = sliding_window_view(np.pad(values, window // 2, mode="edge"), (window, window))
     expected = squares.max(axis=(2, 3)) if extreme is np.maximum else squares.min(axis=(2, 3))
-    np.testing.assert_array_equal(_running(values, window, extreme), expected)
+    np.testing.assert_array_equal(running_extreme(values, window, extreme), expected)
 
 
 def page_with_strokes(paper):
