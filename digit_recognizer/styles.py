@@ -491,11 +491,45 @@ def number_sheet_on_desk(digits, rng):
         canvas.paste(turned, (centre[0] - turned.width // 2, centre[1] - turned.height // 2))
         layers.append(np.clip(np.asarray(canvas), 0, 1)[..., None])
     sheet, page_ink = layers
+    return _photographed_on_desk(sheet[..., 0], page_ink[..., 0], rng)
+
+
+def number_sheet_filling_photo(digits, rng):
+    """A sheet filling most of a 1200x900 photo on a grainy desk: one of its edges runs through the
+    picture 3-15 % in from the picture's edge, or two that meet at a corner, that corner turned up
+    to 3 or 8-20 degrees either way."""
+    ink = number_ink(digits, rng, height=int(rng.integers(60, 120)), gap=(0.05, 0.4))
+    width, height = 1200, 900
+    scale = min(1.0, 800 / ink.shape[1])
+    ink = Image.fromarray(ink, mode="F").resize((round(ink.shape[1] * scale), round(ink.shape[0] * scale)))
+    # The sheet's left, right, top and bottom edges, in its own frame centred on the picture's centre.
+    edges = np.float32([-2000, 2000, -2000, 2000])
+    insets = rng.uniform(0.03, 0.15, 4) * np.float32([width, width, height, height])
+    shown = rng.integers(0, 3)  # one edge, two at a corner, or a corner turned well askew
+    sides = [int(rng.integers(0, 4))] if shown == 0 else [int(rng.integers(0, 2)), int(rng.integers(2, 4))]
+    edges[sides] = (np.float32([-width, width, -height, height]) / 2 - np.sign(edges) * insets)[sides]
+    angle = rng.uniform(-3, 3) if shown < 2 else rng.uniform(8, 20) * rng.choice([-1, 1])
+    # Each pixel in the sheet's frame (the sheet is turned by ``angle``, as PIL turns the ink).
+    y, x = np.indices((height, width), dtype=np.float32) - np.float32([height, width])[:, None, None] / 2
+    turn = np.radians(angle)
+    across, down = x * np.cos(turn) - y * np.sin(turn), x * np.sin(turn) + y * np.cos(turn)
+    inside = np.minimum.reduce([across - edges[0], edges[1] - across, down - edges[2], edges[3] - down])
+    sheet = np.clip(inside + 0.5, 0, 1)  # anti-aliased edges
+    turned = ink.rotate(angle, Image.Resampling.BILINEAR, expand=True)
+    canvas = Image.new("F", (width, height), 0.0)
+    canvas.paste(turned, ((width - turned.width) // 2, (height - turned.height) // 2))
+    return _photographed_on_desk(sheet, np.clip(np.asarray(canvas), 0, 1), rng)
+
+
+def _photographed_on_desk(sheet, page_ink, rng):
+    """``page_ink`` on a sheet (1 on it, 0 off it, (H, W)) lying on a grainy desk (wood, grey or
+    black), the light falling off across the picture; a JPEG."""
+    height, width = sheet.shape
     desk = np.float32([[0.25, 0.17, 0.1], [0.1, 0.1, 0.1], [0.45, 0.35, 0.25], [0.6, 0.6, 0.62]][int(rng.integers(0, 4))])
     desk = desk + rng.normal(0, 0.03, (height, width, 1)).astype(np.float32)  # grain
     light = 1 - rng.uniform(0, 0.25) * np.linspace(0, 1, width, dtype=np.float32)[None, :, None]
-    paper = desk * (1 - sheet) + np.float32([0.92, 0.91, 0.88]) * light * sheet
-    rgb = _on_paper(page_ink[..., 0], paper, [0.08, 0.08, 0.12])
+    paper = desk * (1 - sheet[..., None]) + np.float32([0.92, 0.91, 0.88]) * light * sheet[..., None]
+    rgb = _on_paper(page_ink, paper, [0.08, 0.08, 0.12])
     return to_image(rgb + rng.normal(0, 0.015, rgb.shape), jpeg_quality=85)
 
 
@@ -519,6 +553,6 @@ NUMBER_STYLES = {
                   number_fine_pen, number_ruled, number_squared, number_vignette, number_underlined, number_faint_far,
                   number_small_in_photo,
                   number_dark_paper, number_show_through, number_16_bit_half_range, number_in_shadow,
-                  number_on_desk, number_sheet_on_desk, number_whiteboard, number_underlined_by_hand, number_boxed, number_form_boxes,
-                  number_circled)
+                  number_on_desk, number_sheet_on_desk, number_sheet_filling_photo, number_whiteboard,
+                  number_underlined_by_hand, number_boxed, number_form_boxes, number_circled)
 }

@@ -43,11 +43,8 @@ def test_dust_and_a_stray_edge_line_are_not_digits(mnist_digits):
 
 # A fine pen's digit may break into pieces side by side, joined only where the network reads them
 # together as one sure digit, and a row photographed askew is turned level as it is read (test_readings).
-# A sheet on a desk is not read every time yet (README, "A sheet photographed on a desk"); test_imaging
-# holds a number on a sheet turned on a grainy desk.
 SEPARATE_NUMBER_STYLES = [name for name in NUMBER_STYLES if name not in (
-    "number_touching", "number_touching_tilted", "number_overlapping", "number_fine_pen", "number_askew",
-    "number_sheet_on_desk")]
+    "number_touching", "number_touching_tilted", "number_overlapping", "number_fine_pen", "number_askew")]
 
 
 @pytest.mark.parametrize("style", SEPARATE_NUMBER_STYLES)
