@@ -306,14 +306,26 @@ def _desk_along_edges(darkness):
     """Where a strip of desk or shadow runs along the picture's edges (see ALONG_EDGE), rim and all."""
     dark = darkness > otsu_threshold(darkness)
     bands = edge_bands(dark, BAND_DEPTH, ALONG_EDGE)
-    writing = dark & ~reduce(np.logical_or, [region for region, _ in bands], np.zeros_like(dark))
-    # Alone, it may be a digit cropped tightly (a 7: its bar along the top, its stem down the side);
-    # a 1 along the edge of a tightly cropped number is as thick as the other strokes, a desk thicker.
-    desk = [region for region, thickness in bands if thickness >= BAND_STROKES * stroke_width(writing)]
-    if not desk or not writing.any():
-        return np.zeros_like(dark)
+    desk = np.zeros_like(dark)
+    writing = dark & ~reduce(np.logical_or, [region for region, _ in bands], desk)
+    if not writing.any():  # alone, it may be a digit cropped tightly (a 7: its bar along the top, its stem down the side)
+        return desk
+    for region, thickness in bands:
+        # A 1 along the edge of a tightly cropped number is as thick as the other strokes; a desk is thicker.
+        if thickness >= BAND_STROKES * stroke_width(writing):
+            desk |= region & ~_written_into(region, thickness)
     rim = 2 * max(1, round(BAND_RIM * max(darkness.shape))) + 1
-    return running_extreme(reduce(np.logical_or, desk), rim, np.maximum)
+    return running_extreme(desk, rim, np.maximum) if desk.any() else desk
+
+
+def _written_into(strip, thickness):
+    """The strokes of digits written down to the sheet's edge that joined ``strip``: what a square
+    half its thickness cannot fit in, away from the picture's edges (the strip's own thin ends, a
+    wedge's point, lie along them)."""
+    square = 2 * round(thickness / BAND_STROKES / 2) + 1
+    narrow = label_components(strip & ~running_extreme(running_extreme(strip, square, np.minimum), square, np.maximum))
+    on_edges = np.unique(np.concatenate([narrow[0], narrow[-1], narrow[:, 0], narrow[:, -1]]))
+    return (narrow > 0) & ~np.isin(narrow, on_edges)
 
 
 def paper_is_light(gray, low, high):

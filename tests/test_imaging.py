@@ -115,12 +115,12 @@ def test_a_small_number_on_a_large_noisy_photo_is_found_and_its_paper_alone_is_b
     assert [digit.box[0] // 30 for digit in found] == [10, 11, 12]
 
 
-def _number_on_a_sheet(images, sheet, desk, rng):
+def _number_on_a_sheet(images, sheet, desk, rng, top=260):
     """Three MNIST digits written on the sheet (True in ``sheet``, (600, 800)), the rest a grainy desk."""
     gray = np.where(sheet, 0.92, desk + rng.normal(0, 0.04, sheet.shape))  # the desk's grain, a smooth sheet
     for index, digit in enumerate(images[:3]):
         ink = np.asarray(Image.fromarray(digit).resize((70, 70), Image.Resampling.BILINEAR), np.float32) / 255
-        gray[260:330, 280 + 90 * index : 350 + 90 * index] *= 1 - 0.9 * ink
+        gray[top : top + 70, 280 + 90 * index : 350 + 90 * index] *= 1 - 0.9 * ink
     return Image.fromarray((gray.clip(0, 1) * 255).astype(np.uint8))
 
 
@@ -156,6 +156,18 @@ def test_a_strip_of_desk_along_the_edge_of_a_photo_is_no_ink(mnist_digits, desk,
     assert [digit.box[0] // 90 for digit in imaging.find_digits(picture)] == [3, 4, 5]
     _, mask = imaging.ink_map(np.asarray(picture, np.float32) / 255)
     assert not mask[on_desk].any()
+
+
+@pytest.mark.parametrize("desk", [0.3, 0.1])
+def test_digits_written_down_to_a_strip_of_desk_stay_ink(mnist_digits, desk):
+    # Their strokes join the strip into one dark region; taken out whole, it took the digits with it.
+    images, _ = mnist_digits
+    on_desk = np.zeros((600, 800), bool)
+    on_desk[520:] = True  # a strip of desk along the bottom, which two of the digits run into
+    picture = _number_on_a_sheet(images, ~on_desk, desk, np.random.default_rng(3), top=462)
+    assert [digit.box[0] // 90 for digit in imaging.find_digits(picture)] == [3, 4, 5]
+    _, mask = imaging.ink_map(np.asarray(picture, np.float32) / 255)
+    assert not mask[560:].any()
 
 
 def test_strokes_along_the_edge_of_a_tight_crop_stay_ink():
