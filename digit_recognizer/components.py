@@ -80,14 +80,20 @@ def edge_bands(mask, depth, along):
             "left": cols < depth * width, "right": cols >= (1 - depth) * width}
     edges = _edges(labels)
     bands = []
-    for label in np.unique(np.concatenate(list(edges.values()))):
+    for label in edge_labels(labels):
         runs = {name: np.count_nonzero(edge == label) for name, edge in edges.items()}
-        if not label or all(runs[name] < along * edge.size for name, edge in edges.items()):
+        if all(runs[name] < along * edge.size for name, edge in edges.items()):
             continue
         region = labels == label
         if not (region & ~reduce(np.logical_or, [near[name] for name in edges if runs[name]])).any():
             bands.append((region, np.count_nonzero(region) / max(runs.values())))
     return bands
+
+
+def edge_labels(labels):
+    """The labels (0 left out) of the regions that touch the picture's edge."""
+    touching = np.unique(np.concatenate(list(_edges(labels).values())))
+    return touching[touching > 0]
 
 
 def _edges(image):

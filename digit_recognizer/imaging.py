@@ -20,7 +20,7 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from . import paper_lines
 from .paper_shade import paper_shade, running_extreme
-from .components import convex_hull_area, edge_bands, extents, label_components
+from .components import convex_hull_area, edge_bands, edge_labels, extents, label_components
 from .config import DIGIT_BOX, IMAGE_SIZE, MAX_IMAGE_PIXELS
 from .errors import InputError, NoDigitFound, cannot_read
 
@@ -306,13 +306,14 @@ def _desk_along_edges(darkness):
     """Where a strip of desk or shadow runs along the picture's edges (see ALONG_EDGE), rim and all."""
     dark = darkness > otsu_threshold(darkness)
     bands = edge_bands(dark, BAND_DEPTH, ALONG_EDGE)
+    writing = dark & ~reduce(np.logical_or, [region for region, _ in bands], np.zeros_like(dark))
     desk = np.zeros_like(dark)
-    writing = dark & ~reduce(np.logical_or, [region for region, _ in bands], desk)
     if not writing.any():  # alone, it may be a digit cropped tightly (a 7: its bar along the top, its stem down the side)
         return desk
+    # A 1 along the edge of a tightly cropped number is as thick as the other strokes; a desk is thicker.
+    thinnest_desk = BAND_STROKES * stroke_width(writing)
     for region, thickness in bands:
-        # A 1 along the edge of a tightly cropped number is as thick as the other strokes; a desk is thicker.
-        if thickness >= BAND_STROKES * stroke_width(writing):
+        if thickness >= thinnest_desk:
             desk |= region & ~_written_into(region, thickness)
     rim = 2 * max(1, round(BAND_RIM * max(darkness.shape))) + 1
     return running_extreme(desk, rim, np.maximum) if desk.any() else desk
@@ -324,8 +325,7 @@ def _written_into(strip, thickness):
     wedge's point, lie along them)."""
     square = 2 * round(thickness / BAND_STROKES / 2) + 1
     narrow = label_components(strip & ~running_extreme(running_extreme(strip, square, np.minimum), square, np.maximum))
-    on_edges = np.unique(np.concatenate([narrow[0], narrow[-1], narrow[:, 0], narrow[:, -1]]))
-    return (narrow > 0) & ~np.isin(narrow, on_edges)
+    return (narrow > 0) & ~np.isin(narrow, edge_labels(narrow))
 
 
 def paper_is_light(gray, low, high):

@@ -44,6 +44,13 @@ def test_extents_give_each_regions_area_and_box():
     assert all(len(part) == 0 for part in components.extents(np.zeros((3, 3), np.int32)))
 
 
+def test_edge_labels_are_the_regions_touching_the_picture_s_edge():
+    labels = np.zeros((6, 6), np.int32)
+    labels[0, 2], labels[2:4, 2:4], labels[5, 5], labels[3, 0] = 4, 7, 2, 4  # 7 lies inside
+    assert components.edge_labels(labels).tolist() == [2, 4]
+    assert components.edge_labels(np.zeros((3, 3), np.int32)).tolist() == []
+
+
 def test_edge_bands_are_strips_along_the_edges_and_report_their_thickness():
     mask = np.zeros((90, 120), bool)
     mask[:, :12] = True  # a strip along the left edge, 12 px thick
