@@ -66,13 +66,17 @@ def extents(labels):
             np.maximum.reduceat(rows, starts) + 1, np.maximum.reduceat(cols, starts) + 1)
 
 
-def edge_bands(mask, depth, along):
+def edge_bands(mask, depth, along, wedge_fill):
     """The regions of ``mask`` (a boolean image) that are strips along the picture's edges: each runs
     along an edge for at least ``along`` of its length, and lies wholly within ``depth`` (a share of
-    the picture's height or width) of the edges it touches (one edge, or two meeting at a corner).
+    the picture's height or width) of the edges it touches (one edge, or two meeting at a corner);
+    or it is a wedge in a corner, filling the triangle its runs along the two edges span to at least
+    ``wedge_fill`` and no more than that much beyond it (however deep: the desk beside a turned sheet).
     A list of (region, thickness): a boolean image, and its area over the most it runs along an edge."""
-    if all(np.count_nonzero(edge) < along * edge.size for edge in _edges(mask).values()):
-        return []  # no edge is covered: nothing to label
+    edges = _edges(mask)
+    corners = mask[0, 0] | mask[0, -1] | mask[-1, 0] | mask[-1, -1]
+    if not corners and all(np.count_nonzero(edge) < along * edge.size for edge in edges.values()):
+        return []  # no edge is covered and no corner: nothing to label
     labels = label_components(mask)
     height, width = mask.shape
     rows, cols = np.arange(height)[:, None], np.arange(width)[None, :]
@@ -82,12 +86,29 @@ def edge_bands(mask, depth, along):
     bands = []
     for label in edge_labels(labels):
         runs = {name: np.count_nonzero(edge == label) for name, edge in edges.items()}
-        if all(runs[name] < along * edge.size for name, edge in edges.items()):
-            continue
         region = labels == label
-        if not (region & ~reduce(np.logical_or, [near[name] for name in edges if runs[name]])).any():
+        strip = any(runs[name] >= along * edge.size for name, edge in edges.items()) and not (
+            region & ~reduce(np.logical_or, [near[name] for name in edges if runs[name]])).any()
+        if strip or _fills_a_corner(region, wedge_fill):
             bands.append((region, np.count_nonzero(region) / max(runs.values())))
     return bands
+
+
+def _fills_a_corner(region, fill):
+    """Whether ``region`` is a wedge in one of the picture's corners: it fills at least ``fill`` of the
+    triangle between that corner and where the region's runs along the two edges end, and its area
+    is at most that triangle's over ``fill``."""
+    area = np.count_nonzero(region)
+    for flipped in (region, region[:, ::-1], region[::-1], region[::-1, ::-1]):
+        if not flipped[0, 0]:
+            continue
+        across, down = np.count_nonzero(flipped[0]), np.count_nonzero(flipped[:, 0])
+        triangle = across * down / 2
+        rows, cols = np.indices((down, across))
+        inside = np.count_nonzero(flipped[:down, :across] & (cols / across + rows / down <= 1))
+        if inside >= fill * triangle and area * fill <= triangle:
+            return True
+    return False
 
 
 def edge_labels(labels):

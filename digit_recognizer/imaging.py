@@ -46,11 +46,14 @@ NOISIER = 1.5
 # A dark region that runs along most of an edge (ALONG_EDGE of it), lies within BAND_DEPTH of the
 # picture from the edges it touches, and is BAND_STROKES times as thick as the strokes beside it is
 # a strip of desk or shadow beside the sheet, which the paper's shade filled in like a stroke: it
-# holds no ink, and neither does its rim (BAND_RIM of the picture's longer side).
+# holds no ink, and neither does its rim (BAND_RIM of the picture's longer side). So is a wedge of
+# desk in a corner beside a turned sheet, however deep, if it fills WEDGE_FILL of the triangle its
+# runs along the two edges span, and that triangle is nearly all of it.
 ALONG_EDGE = 0.75
 BAND_DEPTH = 1 / 3
 BAND_STROKES = 2
 BAND_RIM = 0.01
+WEDGE_FILL = 0.8
 SPECK_SHARE = 0.03  # ink blobs smaller than this share of the largest blob are dust...
 FRAGMENT_SHARE = 0.005  # ...unless they lie near the digits' extent and are at least this big
 FRAGMENT_MARGIN = 0.25  # "near": within this share of the digits' height around their box
@@ -303,9 +306,10 @@ def ink_map(gray):
 
 
 def _desk_along_edges(darkness):
-    """Where a strip of desk or shadow runs along the picture's edges (see ALONG_EDGE), rim and all."""
+    """Where a strip of desk or shadow runs along the picture's edges, or a wedge of it fills a corner
+    (see ALONG_EDGE), rim and all."""
     dark = darkness > otsu_threshold(darkness)
-    bands = edge_bands(dark, BAND_DEPTH, ALONG_EDGE)
+    bands = edge_bands(dark, BAND_DEPTH, ALONG_EDGE, WEDGE_FILL)
     writing = dark & ~reduce(np.logical_or, [region for region, _ in bands], np.zeros_like(dark))
     desk = np.zeros_like(dark)
     if not writing.any():  # alone, it may be a digit cropped tightly (a 7: its bar along the top, its stem down the side)

@@ -56,7 +56,7 @@ def test_edge_bands_are_strips_along_the_edges_and_report_their_thickness():
     mask[:, :12] = True  # a strip along the left edge, 12 px thick
     mask[80:, 30:] = True  # a strip along most of the bottom edge: 75 % of it, 10 px thick
     mask[40:50, 50:60] = True  # writing in the middle
-    bands = components.edge_bands(mask, depth=1 / 3, along=0.75)
+    bands = components.edge_bands(mask, depth=1 / 3, along=0.75, wedge_fill=0.8)
     assert sorted((int(region.sum()), thickness) for region, thickness in bands) == [(10 * 90, 10.0), (90 * 12, 12.0)]
     assert not any(region[40:50, 50:60].any() for region, _ in bands)
 
@@ -64,17 +64,29 @@ def test_edge_bands_are_strips_along_the_edges_and_report_their_thickness():
 def test_a_corner_of_desk_is_one_band_while_a_bar_with_a_stem_and_a_short_run_are_none():
     corner = np.zeros((90, 120), bool)
     corner[:10], corner[:, :15] = True, True  # along the top and the left, meeting at a corner
-    (region, thickness), = components.edge_bands(corner, depth=1 / 3, along=0.75)
+    (region, thickness), = components.edge_bands(corner, depth=1 / 3, along=0.75, wedge_fill=0.8)
     assert region.sum() == corner.sum() and thickness == corner.sum() / 120
     seven = np.zeros((90, 120), bool)
     seven[:10], seven[:, 55:65] = True, True  # a bar along the top with a stem down the middle
-    assert components.edge_bands(seven, depth=1 / 3, along=0.75) == []
+    assert components.edge_bands(seven, depth=1 / 3, along=0.75, wedge_fill=0.8) == []
     short = np.zeros((90, 120), bool)
     short[:10, :60] = True  # along half the top edge: a stroke running into it
-    assert components.edge_bands(short, depth=1 / 3, along=0.75) == []
+    assert components.edge_bands(short, depth=1 / 3, along=0.75, wedge_fill=0.8) == []
     line = np.zeros((90, 120), bool)
     line[44:46] = True  # a ruled line across the picture touches the sides at two pixels each
-    assert components.edge_bands(line, depth=1 / 3, along=0.75) == []
+    assert components.edge_bands(line, depth=1 / 3, along=0.75, wedge_fill=0.8) == []
+
+
+def test_a_wedge_in_a_corner_is_a_band_however_deep_while_a_seven_in_a_corner_is_none():
+    rows, cols = np.indices((90, 120))
+    wedge = cols / 80 + rows / 70 <= 1  # beside a turned sheet: two thirds of the top edge, 70 of the left's 90 rows
+    (region, thickness), = components.edge_bands(wedge[::-1], depth=1 / 3, along=0.75, wedge_fill=0.8)
+    assert region.sum() == wedge.sum() and thickness == wedge.sum() / wedge[0].sum()  # its area over its run along the top
+    seven = np.zeros((90, 120), bool)
+    seven[:10, 48:], seven[:54, -10:] = True, True  # a bar along 60 % of the top, its stem down 60 % of the right edge
+    assert components.edge_bands(seven, depth=1 / 3, along=0.75, wedge_fill=0.8) == []
+    half_disc = np.hypot(rows - 45, cols) < 30  # round, at the middle of an edge: in no corner
+    assert components.edge_bands(half_disc, depth=1 / 3, along=0.75, wedge_fill=0.8) == []
 
 
 def test_convex_hull_area_of_a_turned_sheet_is_its_own_area_not_its_box():

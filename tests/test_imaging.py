@@ -158,6 +158,24 @@ def test_a_strip_of_desk_along_the_edge_of_a_photo_is_no_ink(mnist_digits, desk,
     assert not mask[on_desk].any()
 
 
+@pytest.mark.parametrize("desk", [0.6, 0.3, 0.1])
+@pytest.mark.parametrize("wedges", [
+    [((0, 0), (520, 0), (0, 140)), ((800, 330), (800, 600), (430, 600))],  # a sheet turned 15 degrees, its corners in the picture
+    [((0, 0), (560, 0), (0, 90))],  # one wedge, along 70 % of the top edge and 15 % of the left
+])
+def test_wedges_of_desk_in_the_corners_beside_a_turned_sheet_are_no_ink(mnist_digits, desk, wedges):
+    # Deeper than a strip and along less of an edge, a wedge was filled in like a stroke as well.
+    images, _ = mnist_digits
+    desk_image = Image.new("L", (800, 600), 0)
+    for wedge in wedges:
+        ImageDraw.Draw(desk_image).polygon(wedge, fill=255)
+    on_desk = np.asarray(desk_image) > 0
+    picture = _number_on_a_sheet(images, ~on_desk, desk, np.random.default_rng(4))
+    assert [digit.box[0] // 90 for digit in imaging.find_digits(picture)] == [3, 4, 5]
+    _, mask = imaging.ink_map(np.asarray(picture, np.float32) / 255)
+    assert mask[on_desk].mean() < 0.01  # a speck of its grain here and there
+
+
 @pytest.mark.parametrize("desk", [0.3, 0.1])
 def test_digits_written_down_to_a_strip_of_desk_stay_ink(mnist_digits, desk):
     # Their strokes join the strip into one dark region; taken out whole, it took the digits with it.
