@@ -61,6 +61,8 @@ def parse_args():
     parser.add_argument("--styles", nargs="+", choices=list(STYLES), default=list(STYLES),
                         help="which single-digit styles to measure (the largest pictures take minutes per 1,000)")
     parser.add_argument("--numbers", type=int, default=100, help="numbers per number style")
+    parser.add_argument("--number-styles", nargs="+", choices=list(NUMBER_STYLES), default=list(NUMBER_STYLES),
+                        help="which number styles to measure (each reads the same numbers as in a run of them all)")
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS),
                         help="which parts to measure: cold starts, the --csv run, single-digit styles, numbers")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "predict_bench.json")
@@ -168,8 +170,8 @@ def number_accuracy(args, predictor, reader, digits, labels):
     digits, labels = digits[:NUMBER_POOL], labels[:NUMBER_POOL]
     results = {"lone_digit": lone_digit_accuracy(args, predictor, reader, digits, labels)}
     print(f"  {'lone_digit':<24}{results['lone_digit']['exact']:8.2%} read as one digit, rightly", flush=True)
-    for name, style in NUMBER_STYLES.items():
-        rng = np.random.default_rng(1)
+    for name in args.number_styles:
+        style, rng = NUMBER_STYLES[name], np.random.default_rng(1)
         exact, right, total, sure = 0, 0, 0, 0.0
         for _ in range(args.numbers):
             chosen = rng.choice(len(labels), size=int(rng.integers(2, 7)), replace=False)
