@@ -73,7 +73,7 @@ def edge_bands(mask, depth, along, wedge_fill):
     or it is a wedge in a corner, filling the triangle its runs along the two edges span to at least
     ``wedge_fill`` and no more than that much beyond it (however deep: the desk beside a turned sheet).
     A list of (region, thickness): a boolean image, and its area over the most it runs along an edge."""
-    edges = _edges(mask)
+    edges = picture_edges(mask)
     corners = mask[0, 0] | mask[0, -1] | mask[-1, 0] | mask[-1, -1]
     if not corners and all(np.count_nonzero(edge) < along * edge.size for edge in edges.values()):
         return []  # no edge is covered and no corner: nothing to label
@@ -82,7 +82,7 @@ def edge_bands(mask, depth, along, wedge_fill):
     rows, cols = np.arange(height)[:, None], np.arange(width)[None, :]
     near = {"top": rows < depth * height, "bottom": rows >= (1 - depth) * height,
             "left": cols < depth * width, "right": cols >= (1 - depth) * width}
-    edges = _edges(labels)
+    edges = picture_edges(labels)
     bands = []
     for label in edge_labels(labels):
         runs = {name: np.count_nonzero(edge == label) for name, edge in edges.items()}
@@ -113,11 +113,12 @@ def _fills_a_corner(region, fill):
 
 def edge_labels(labels):
     """The labels (0 left out) of the regions that touch the picture's edge."""
-    touching = np.unique(np.concatenate(list(_edges(labels).values())))
+    touching = np.unique(np.concatenate(list(picture_edges(labels).values())))
     return touching[touching > 0]
 
 
-def _edges(image):
+def picture_edges(image):
+    """The picture's four edges, by name: its first and last row and column."""
     return {"top": image[0], "bottom": image[-1], "left": image[:, 0], "right": image[:, -1]}
 
 

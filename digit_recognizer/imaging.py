@@ -20,7 +20,7 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from . import paper_lines
 from .paper_shade import paper_shade, running_extreme
-from .components import convex_hull_area, edge_bands, edge_labels, extents, label_components
+from .components import convex_hull_area, edge_bands, edge_labels, extents, label_components, picture_edges
 from .config import DIGIT_BOX, IMAGE_SIZE, MAX_IMAGE_PIXELS
 from .errors import InputError, NoDigitFound, cannot_read
 
@@ -37,7 +37,8 @@ SHADE_FLOOR = 0.2  # ink is darkness against the paper's shade, or against this 
 BORDER_SPREAD = 0.25  # a border whose middle half spans more of the picture's range than this is lit and shaded paper
 PAPER_OVER_INK = 0.1  # shaded paper, or a desk, is at least this share of the picture's range lighter than the ink
 SHEET_AREA, SHEET_FILL = 0.25, 0.7  # a light region this share of the picture, filling this share of its hull, is a sheet...
-SOLID_SHEET_FILL = 0.9  # ...or this share, touching no edge, inside a border as dark as the ink (a black desk)
+SOLID_SHEET_FILL = 0.9  # ...or this share, inside a border as dark as the ink (a black desk)...
+SHEET_ON_EDGE = 0.1  # ...lying on no more than this share of the picture's edge
 # Ink must also stand INK_OVER_NOISE times the noise of its own NOISE_BLOCK-pixel square (and the
 # squares beside it) above that square's paper, where that noise is NOISIER times the picture's: a
 # grainy desk round the sheet, whose darkness is its grain divided by a dark shade.
@@ -343,7 +344,8 @@ def paper_is_light(gray, low, high):
     on a darker desk. A border half lit and half shaded is light paper with a shadow across it.
     Either way the darker border is paper in a shadow or a desk, so it is still well lighter than
     the ink: a border as dark as anything in the picture is a black canvas, whatever white strokes
-    run off it, unless a sheet lies wholly inside it, solid but for its ink (a black desk).
+    run off it, unless a sheet lies inside it, solid but for its ink (a black desk), running off the
+    picture along little of its edge (a corner, where the sheet was turned).
     """
     border = _border(gray)
     quarter, middle, three_quarters = np.percentile(border, [25, 50, 75])
@@ -361,8 +363,8 @@ def paper_is_light(gray, low, high):
         return areas[largest] / convex_hull_area(labels == ids[largest])
 
     if middle - low < PAPER_OVER_INK * (high - low):  # the border is as dark as anything: a dark background...
-        inside = tops[largest] > 0 and lefts[largest] > 0 and bottoms[largest] < gray.shape[0] and rights[largest] < gray.shape[1]
-        return bool(inside and fill() >= SOLID_SHEET_FILL)  # ...unless a solid sheet lies on it (a black desk)
+        on_edge = np.mean(np.concatenate(list(picture_edges(labels).values())) == ids[largest])
+        return bool(on_edge <= SHEET_ON_EDGE and fill() >= SOLID_SHEET_FILL)  # ...unless a solid sheet lies on it (a black desk)
     return bool(fill() >= SHEET_FILL)
 
 

@@ -335,14 +335,16 @@ def test_ink_under_a_shadow_is_as_full_as_ink_in_the_light():
     ("a bold white block filling most of a black canvas", False),
     ("sheet turned 25 degrees on a dark desk", True),
     ("sheet on a desk as dark as the ink", True),
+    ("sheet turned on a desk as dark as the ink, a corner off the top edge", True),
     ("a bold white ring inside a black canvas", False),
 ])
 def test_which_side_is_the_paper(picture, light):
     gray = np.full((300, 400), 0.05, np.float32)
     if picture.startswith("sheet turned"):  # it fills little more than half its box
-        gray[:] = 0.3
+        gray[:] = 0.05 if "as dark as the ink" in picture else 0.3
         sheet = Image.new("L", (400, 300), 0)
-        ImageDraw.Draw(sheet).polygon([(130, 5), (390, 126), (270, 295), (10, 174)], fill=255)
+        corner = (130, -20) if "off the top edge" in picture else (130, 5)
+        ImageDraw.Draw(sheet).polygon([corner, (390, 126), (270, 295), (10, 174)], fill=255)
         gray[np.asarray(sheet) > 0] = 0.95
         gray[100:200, 150:160] = 0.05
     elif picture == "sheet on a desk as dark as the ink":
