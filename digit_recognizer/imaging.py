@@ -38,7 +38,8 @@ BORDER_SPREAD = 0.25  # a border whose middle half spans more of the picture's r
 PAPER_OVER_INK = 0.1  # shaded paper, or a desk, is at least this share of the picture's range lighter than the ink
 SHEET_AREA, SHEET_FILL = 0.25, 0.7  # a light region this share of the picture, filling this share of its hull, is a sheet...
 SOLID_SHEET_FILL = 0.9  # ...or this share, inside a border as dark as the ink (a black desk)...
-SHEET_ON_EDGE = 0.1  # ...lying on no more than this share of the picture's edge
+SHEET_ON_EDGE = 0.1  # ...lying on no more than this share of the picture's edge, and if on any, enclosing
+SHEET_WRITING = 0.001  # writing at least this share of its area
 # Ink must also stand INK_OVER_NOISE times the noise of its own NOISE_BLOCK-pixel square (and the
 # squares beside it) above that square's paper, where that noise is NOISIER times the picture's: a
 # grainy desk round the sheet, whose darkness is its grain divided by a dark shade.
@@ -364,8 +365,18 @@ def paper_is_light(gray, low, high):
 
     if middle - low < PAPER_OVER_INK * (high - low):  # the border is as dark as anything: a dark background...
         on_edge = np.mean(np.concatenate(list(picture_edges(labels).values())) == ids[largest])
-        return bool(on_edge <= SHEET_ON_EDGE and fill() >= SOLID_SHEET_FILL)  # ...unless a solid sheet lies on it (a black desk)
+        if on_edge > SHEET_ON_EDGE or fill() < SOLID_SHEET_FILL:
+            return False
+        # ...unless a solid sheet lies on it (a black desk); one running off the picture holds writing,
+        # where a bold white stroke running off a black canvas holds nothing
+        return bool(on_edge == 0 or _holes(labels == ids[largest]) >= SHEET_WRITING * areas[largest])
     return bool(fill() >= SHEET_FILL)
+
+
+def _holes(region):
+    """The area of what ``region`` (a boolean image) encloses: what is not it and does not reach the picture's edge."""
+    rest = label_components(~region)
+    return np.count_nonzero(rest & ~np.isin(rest, edge_labels(rest)))
 
 
 def _smooth_surface(gray, where, samples=4000):

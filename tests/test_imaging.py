@@ -336,6 +336,7 @@ def test_ink_under_a_shadow_is_as_full_as_ink_in_the_light():
     ("sheet turned 25 degrees on a dark desk", True),
     ("sheet on a desk as dark as the ink", True),
     ("sheet turned on a desk as dark as the ink, a corner off the top edge", True),
+    ("a bold white stroke running off the top of a black canvas", False),
     ("a bold white ring inside a black canvas", False),
 ])
 def test_which_side_is_the_paper(picture, light):
@@ -354,6 +355,8 @@ def test_which_side_is_the_paper(picture, light):
         gray[:] = 0.3
         gray[40:260, 50:350] = 0.95
         gray[100:200, 150:160] = 0.05  # ink on the sheet
+    elif picture.startswith("a bold white stroke"):  # a fat 1, as solid as a sheet and as big, but with nothing on it
+        gray[:260, 140:270] = 0.95
     elif picture.startswith("a bold white ring"):  # a heavy 0 as big as a sheet, its counter a third of it
         rows, cols = np.indices(gray.shape)
         distance = np.hypot((rows - 150) / 140, (cols - 200) / 160)
