@@ -355,7 +355,7 @@ def paper_is_light(gray, low, high):
     if three_quarters - quarter > BORDER_SPREAD * (high - low) and quarter - low > PAPER_OVER_INK * (high - low):
         return True
     labels = label_components(gray > otsu_threshold(gray))
-    ids, areas, tops, lefts, bottoms, rights = extents(labels)
+    ids, areas = extents(labels)[:2]
     largest = int(np.argmax(areas))
     if areas[largest] < SHEET_AREA * gray.size:
         return False
@@ -376,7 +376,7 @@ def paper_is_light(gray, low, high):
 def _holes(region):
     """The area of what ``region`` (a boolean image) encloses: what is not it and does not reach the picture's edge."""
     rest = label_components(~region)
-    return np.count_nonzero(rest & ~np.isin(rest, edge_labels(rest)))
+    return np.count_nonzero((rest > 0) & ~np.isin(rest, edge_labels(rest)))
 
 
 def _smooth_surface(gray, where, samples=4000):
