@@ -113,8 +113,18 @@ def _fills_a_corner(region, fill):
 
 def edge_labels(labels):
     """The labels (0 left out) of the regions that touch the picture's edge."""
-    touching = np.unique(np.concatenate(list(picture_edges(labels).values())))
+    touching = np.unique(edge_pixels(labels))
     return touching[touching > 0]
+
+
+def away_from_edges(labels):
+    """Where the labelled regions that touch no edge of the picture lie (a boolean image)."""
+    return (labels > 0) & ~np.isin(labels, edge_labels(labels))
+
+
+def edge_pixels(image):
+    """The pixels round the picture's edge, in one row."""
+    return np.concatenate(list(picture_edges(image).values()))
 
 
 def picture_edges(image):

@@ -20,7 +20,7 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from . import paper_lines
 from .paper_shade import paper_shade, running_extreme
-from .components import convex_hull_area, edge_bands, edge_labels, extents, label_components, picture_edges
+from .components import away_from_edges, convex_hull_area, edge_bands, edge_pixels, extents, label_components
 from .config import DIGIT_BOX, IMAGE_SIZE, MAX_IMAGE_PIXELS
 from .errors import InputError, NoDigitFound, cannot_read
 
@@ -331,7 +331,7 @@ def _written_into(strip, thickness):
     wedge's point, lie along them)."""
     square = 2 * round(thickness / BAND_STROKES / 2) + 1
     narrow = label_components(strip & ~running_extreme(running_extreme(strip, square, np.minimum), square, np.maximum))
-    return (narrow > 0) & ~np.isin(narrow, edge_labels(narrow))
+    return away_from_edges(narrow)
 
 
 def paper_is_light(gray, low, high):
@@ -364,19 +364,15 @@ def paper_is_light(gray, low, high):
         return areas[largest] / convex_hull_area(labels == ids[largest])
 
     if middle - low < PAPER_OVER_INK * (high - low):  # the border is as dark as anything: a dark background...
-        on_edge = np.mean(np.concatenate(list(picture_edges(labels).values())) == ids[largest])
+        on_edge = np.mean(edge_pixels(labels) == ids[largest])
         if on_edge > SHEET_ON_EDGE or fill() < SOLID_SHEET_FILL:
             return False
-        # ...unless a solid sheet lies on it (a black desk); one running off the picture holds writing,
-        # where a bold white stroke running off a black canvas holds nothing
-        return bool(on_edge == 0 or _holes(labels == ids[largest]) >= SHEET_WRITING * areas[largest])
+        if on_edge == 0:  # ...unless a solid sheet lies on it (a black desk)...
+            return True
+        # ...or runs off it holding writing, where a bold white stroke running off a black canvas holds nothing
+        enclosed = away_from_edges(label_components(labels != ids[largest]))
+        return bool(np.count_nonzero(enclosed) >= SHEET_WRITING * areas[largest])
     return bool(fill() >= SHEET_FILL)
-
-
-def _holes(region):
-    """The area of what ``region`` (a boolean image) encloses: what is not it and does not reach the picture's edge."""
-    rest = label_components(~region)
-    return np.count_nonzero((rest > 0) & ~np.isin(rest, edge_labels(rest)))
 
 
 def _smooth_surface(gray, where, samples=4000):

@@ -51,6 +51,15 @@ def test_edge_labels_are_the_regions_touching_the_picture_s_edge():
     assert components.edge_labels(np.zeros((3, 3), np.int32)).tolist() == []
 
 
+def test_away_from_edges_marks_the_regions_touching_no_edge_and_edge_pixels_run_round_the_picture():
+    labels = np.zeros((5, 6), np.int32)
+    labels[0, 1] = 1  # on the top edge
+    labels[2, 2:4] = 2  # inside
+    labels[4, 5] = 3  # in a corner
+    assert np.argwhere(components.away_from_edges(labels)).tolist() == [[2, 2], [2, 3]]
+    assert sorted(components.edge_pixels(labels).tolist()) == [0] * 19 + [1, 3, 3]  # 2 x (6 + 5) pixels, corners twice
+
+
 def test_edge_bands_are_strips_along_the_edges_and_report_their_thickness():
     mask = np.zeros((90, 120), bool)
     mask[:, :12] = True  # a strip along the left edge, 12 px thick
