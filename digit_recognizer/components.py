@@ -132,6 +132,20 @@ def picture_edges(image):
     return {"top": image[0], "bottom": image[-1], "left": image[:, 0], "right": image[:, -1]}
 
 
+def grown(mask, steps, start=0):
+    """A binary mask grown by ``steps`` pixels, by turns to the 4 and to all 8 neighbours: a round
+    pen, not a square one. ``start``: the steps it was grown by already, to grow it further in turn."""
+    for step in range(start, start + steps):
+        vertical = mask.copy()
+        vertical[1:] |= mask[:-1]
+        vertical[:-1] |= mask[1:]
+        source = vertical if step % 2 else mask  # sideways from the vertically grown mask reaches the corners
+        mask = vertical.copy()
+        mask[:, 1:] |= source[:, :-1]
+        mask[:, :-1] |= source[:, 1:]
+    return mask
+
+
 def convex_hull_area(region):
     """The area in pixels of the convex hull of a boolean image's True pixels (each a unit square).
 

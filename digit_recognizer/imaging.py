@@ -20,7 +20,8 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from . import paper_lines
 from .paper_shade import paper_shade, running_extreme
-from .components import away_from_edges, convex_hull_area, edge_bands, edge_pixels, extents, label_components
+from .components import (away_from_edges, convex_hull_area, edge_bands, edge_pixels, extents, grown,
+                         label_components)
 from .config import DIGIT_BOX, IMAGE_SIZE, MAX_IMAGE_PIXELS
 from .errors import InputError, NoDigitFound, cannot_read
 
@@ -235,8 +236,7 @@ def find_digits(image, separate=True):
     mask, lines = paper_lines.without_lines(mask)
     ink[lines] = 0
     if mask.any() and stroke_width(mask) <= DOTTED_WIDTH:  # the finest pen of a drawing pad leaves dotted lines:
-        for step in range(DOTTED_GAP):  # join their dots into strokes before telling the marks apart
-            mask = _dilate(mask, diagonal=step % 2 == 1)
+        mask = grown(mask, DOTTED_GAP)  # join their dots into strokes before telling the marks apart
     blobs = significant_blobs(mask)
     groups = group_into_digits(blobs, is_fine_pen(mask, blobs)) if separate else [blobs]
     digits = []
@@ -538,23 +538,9 @@ def _thickened_hairlines(mask, side, target):
     coverage = _resize_longer_side(mask.astype(np.float32), side, Image.Resampling.BOX)
     line = coverage >= min(0.05, coverage.max())  # the threshold drops dust, never the whole line
     steps = max(0, int(round((target - stroke_width(line)) / 2)))
-    grown = np.pad(line, steps)
-    for step in range(steps):  # each step moves both edges of a stroke out by one pixel
-        grown = _dilate(grown, diagonal=step % 2 == 1)  # alternating: a round pen, not a square one
-    rows, cols = np.flatnonzero(grown.any(axis=1)), np.flatnonzero(grown.any(axis=0))
-    return grown[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32)
-
-
-def _dilate(mask, diagonal):
-    """Grow a binary mask by one pixel: to its 4 neighbours, or to all 8 with ``diagonal``."""
-    vertical = mask.copy()
-    vertical[1:] |= mask[:-1]
-    vertical[:-1] |= mask[1:]
-    source = vertical if diagonal else mask  # sideways from the vertically grown mask reaches the corners
-    grown = vertical.copy()
-    grown[:, 1:] |= source[:, :-1]
-    grown[:, :-1] |= source[:, 1:]
-    return grown
+    thick = grown(np.pad(line, steps), steps)  # each step moves both edges of a stroke out by one pixel
+    rows, cols = np.flatnonzero(thick.any(axis=1)), np.flatnonzero(thick.any(axis=0))
+    return thick[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32)
 
 
 def center_in_field(digit, size=IMAGE_SIZE):

@@ -122,3 +122,14 @@ def test_convex_hull_area_of_shapes_with_hollows():
     assert components.convex_hull_area(corner) == pytest.approx(40 * 40 / 2 + 40 * 4, rel=0.1)
     assert components.convex_hull_area(np.zeros((5, 5), bool)) == 0
     assert components.convex_hull_area(np.ones((1, 7), bool)) == 7
+
+
+def test_growing_a_point_by_turns_draws_a_round_pen():
+    """By turns to the 4 and the 8 neighbours: an octagon, neither a diamond nor a square."""
+    point = np.zeros((9, 9), bool)
+    point[4, 4] = True
+    two = components.grown(point, 2)
+    assert two.sum() == 21  # a 5x5 square less its corners
+    assert not two[2, 2] and two[2, 3] and two[4, 2]
+    np.testing.assert_array_equal(components.grown(components.grown(point, 1), 1, start=1), two)
+    assert components.grown(point, 1).sum() == 5 and components.grown(point, 1, start=1).sum() == 9
