@@ -9,7 +9,7 @@ removed pixel with the stroke's ink on both sides of the line is put back.
 """
 import numpy as np
 
-from .components import extents, label_components, run_lengths
+from .components import away_from_edges, extents, grown, label_components, run_lengths
 from .errors import NoDigitFound
 
 PAPER_LINE_SPAN = 0.8  # a paper line runs across at least this share of the picture...
@@ -39,6 +39,11 @@ FRAME_CELL = 0.6  # the boxes of a form are at least this share of their median 
 OUTLINE_SHARE = 0.95
 RING_CONTENT = 0.45
 INNER_RING = 0.8  # a mark that crosses this share of its rows and columns exactly twice is a ring (a 0)
+# A digit touching a ring from within makes them one mark; the ring is its outer layers, as deep as
+# they are at least RING_SOLID ink all round, at most RING_THIN of its height, and RING_EDGE more.
+RING_SOLID = 0.9
+RING_THIN = 0.15
+RING_EDGE = 2
 LINE_PIECES = 8  # pieces of a frame's vertical lines this many pixels apart or less are one line
 
 
@@ -98,10 +103,39 @@ def _frames(labels):
             across[top:bottom, left:right] |= horizontal
             down[top:bottom, left:right] |= _box_sides(vertical)
         elif (heights[inside].max() >= RING_CONTENT * (bottom - top)
-              and not _a_target(labels, ids[inside], tops[inside], lefts[inside], bottoms[inside], rights[inside])
-              and _is_outline(box, np.isin(labels[top:bottom, left:right], ids[inside]))):
-            across[top:bottom, left:right] |= box
+              and not _a_target(labels, ids[inside], tops[inside], lefts[inside], bottoms[inside], rights[inside])):
+            held = np.isin(labels[top:bottom, left:right], ids[inside])
+            across[top:bottom, left:right] |= box if _is_outline(box, held) else _peeled_ring(box, held)
     return across, down
+
+
+def _peeled_ring(box, held):
+    """The ring of a mark (``box``: its pixels in its box) round the marks ``held`` that failed the
+    outline test, ragged or with a digit touching it from within; no pixels where it is no ring.
+
+    The ring is the mark's outer layers, as deep as they are solid ink all round, and RING_EDGE
+    more for its ragged inner edge. That band must be an outline round what is left of the mark
+    (a touching digit) and the marks held, and hold a number: at least two marks RING_CONTENT of
+    its height side by side, so it is wider than tall. A 0 curling in round a bar holds one.
+    """
+    holes = away_from_edges(label_components(np.pad(~box, 1, constant_values=True)))
+    ink = np.pad(box, 1)
+    outside = reached = ~(ink | holes)
+    for step in range(int(RING_THIN * box.shape[0]) + 1):
+        deeper = grown(reached, 1, start=step)
+        layer = deeper & ~reached
+        if np.count_nonzero(layer & ink) < RING_SOLID * np.count_nonzero(layer):
+            break
+        reached = deeper
+    else:
+        return np.zeros_like(box)  # solid ink, or a ring too thick
+    band = (grown(reached, RING_EDGE, start=step) & ~outside)[1:-1, 1:-1]
+    inside = held | box & ~band
+    _, _, tops, _, bottoms, _ = extents(label_components(inside))
+    tall_marks = np.count_nonzero(bottoms - tops >= RING_CONTENT * box.shape[0])
+    if box.shape[1] < box.shape[0] or tall_marks < 2 or not _is_outline(band, inside):
+        return np.zeros_like(box)
+    return box & band
 
 
 def _is_outline(box, inside):

@@ -132,6 +132,17 @@ def test_a_ring_drawn_round_a_number_goes():
     np.testing.assert_array_equal(kept, strokes)
 
 
+def test_a_ring_that_a_digit_touches_from_within_goes_and_the_digit_stays():
+    """The digit and the ring are one mark; the ring is its outer layers, the digit what lies within."""
+    strokes = digit_strokes(shape=(260, 600))
+    touching = np.zeros_like(strokes)
+    touching[60:162, 470:482] = True  # a 1 standing on the ring, whose bottom lies at rows 159-162 here
+    kept, lines = without_lines(ring(strokes | touching, (100, 290), (95, 240)))
+    np.testing.assert_array_equal(kept[:150], (strokes | touching)[:150])
+    assert not (kept & ~strokes & ~touching).any()  # no ring left
+    assert touching[150:].sum() - kept[150:].sum() <= 6 * 12  # the 1 loses a few rows where it ran into the ring
+
+
 def test_a_ring_beside_a_number_or_round_nothing_stays():
     """A ring round nothing is an 0; beside the digits, it is one of them."""
     strokes = digit_strokes(shape=(260, 600))
@@ -148,6 +159,16 @@ def test_a_zero_with_a_slash_in_it_or_a_target_is_no_circled_number():
     for picture in (slashed, target):
         kept, lines = without_lines(picture)
         np.testing.assert_array_equal(kept, picture)
+
+
+def test_a_zero_curling_in_round_a_bar_is_no_ring_round_a_number():
+    """Its curl fails the outline test, and peeled, it holds one tall mark, not a number."""
+    zero = ring(np.zeros((200, 200), bool), (100, 100), (70, 45))
+    pen_line(zero, (31, 100), (45, 125), width=3)  # its end curls inward at the top
+    pen_line(zero, (40, 125), (60, 133), width=3)
+    zero[60:140, 98:102] = True  # a bar standing in it, touching nothing
+    kept, _ = without_lines(zero)
+    np.testing.assert_array_equal(kept, zero)
 
 
 def test_a_box_with_nothing_in_it_is_kept():
