@@ -118,6 +118,8 @@ def _peeled_ring(box, held):
     (a touching digit) and the marks held, and hold a number: at least two marks RING_CONTENT of
     its height side by side, so it is wider than tall. A 0 curling in round a bar holds one.
     """
+    if box.shape[1] < box.shape[0]:
+        return np.zeros_like(box)
     holes = away_from_edges(label_components(np.pad(~box, 1, constant_values=True)))
     ink = np.pad(box, 1)
     outside = reached = ~(ink | holes)
@@ -133,7 +135,7 @@ def _peeled_ring(box, held):
     inside = held | box & ~band
     _, _, tops, _, bottoms, _ = extents(label_components(inside))
     tall_marks = np.count_nonzero(bottoms - tops >= RING_CONTENT * box.shape[0])
-    if box.shape[1] < box.shape[0] or tall_marks < 2 or not _is_outline(band, inside):
+    if tall_marks < 2 or not _is_outline(band, inside):
         return np.zeros_like(box)
     return box & band
 
