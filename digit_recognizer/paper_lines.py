@@ -44,7 +44,6 @@ INNER_RING = 0.8  # a mark that crosses this share of its rows and columns exact
 RING_SOLID = 0.9
 RING_THIN = 0.15
 RING_EDGE = 2
-TOUCHED_RING = 0.5  # a ring holding no other mark is peeled only if it is at least this share of the tallest mark
 LINE_PIECES = 8  # pieces of a frame's vertical lines this many pixels apart or less are one line
 
 
@@ -93,11 +92,9 @@ def _frames(labels):
     for label, top, left, bottom, right in zip(ids, tops, lefts, bottoms, rights):
         inside = ((tops >= top) & (bottoms <= bottom) & (lefts >= left) & (rights <= right) & (ids != label)
                   & (heights >= FRAME_CONTENT * (bottom - top)))
-        box = labels[top:bottom, left:right] == label
-        if not inside.any():  # a ring that every digit touches holds no other mark: it may be one if it is tall
-            if bottom - top >= TOUCHED_RING * heights.max():
-                across[top:bottom, left:right] |= _peeled_ring(box, np.zeros_like(box))
+        if not inside.any():
             continue
+        box = labels[top:bottom, left:right] == label
         horizontal = _straight_lines(box, FRAME_SIDE * box.shape[1])
         vertical = _straight_lines(box.T, FRAME_SIDE * box.shape[0]).T
         edge_rows, edge_cols = max(1, int(FRAME_EDGE * box.shape[0])), max(1, int(FRAME_EDGE * box.shape[1]))

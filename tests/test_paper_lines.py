@@ -143,19 +143,6 @@ def test_a_ring_that_a_digit_touches_from_within_goes_and_the_digit_stays():
     assert touching[150:].sum() - kept[150:].sum() <= 6 * 12  # the 1 loses a few rows where it ran into the ring
 
 
-def test_a_ring_that_every_digit_touches_goes_too_but_touching_zeros_stay():
-    """Holding no other mark, the ring is peeled all the same; two 0s touching leave nothing inside."""
-    strokes = np.zeros((260, 600), bool)
-    strokes[60:190, 200:212] = True  # a 1 standing on the ring's bottom
-    strokes[60:196, 330:342] = True  # and a 7
-    strokes[60:72, 330:380] = True
-    kept, _ = without_lines(ring(strokes, (100, 290), (95, 240)))
-    assert not (kept & ~strokes).any()
-    np.testing.assert_array_equal(kept[:180], strokes[:180])
-    zeros = ring(ring(np.zeros((200, 400), bool), (100, 130), (60, 60)), (100, 248), (60, 60))
-    np.testing.assert_array_equal(without_lines(zeros)[0], zeros)
-
-
 def test_a_ring_beside_a_number_or_round_nothing_stays():
     """A ring round nothing is an 0; beside the digits, it is one of them."""
     strokes = digit_strokes(shape=(260, 600))
