@@ -122,6 +122,12 @@ def away_from_edges(labels):
     return (labels > 0) & ~np.isin(labels, edge_labels(labels))
 
 
+def enclosed(region):
+    """What a region (a boolean image) encloses: the pixels that are not it and do not reach the
+    picture's edge (its holes)."""
+    return away_from_edges(label_components(~region))
+
+
 def edge_pixels(image):
     """The pixels round the picture's edge, in one row."""
     return np.concatenate(list(picture_edges(image).values()))

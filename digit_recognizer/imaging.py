@@ -20,7 +20,7 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from . import paper_lines
 from .paper_shade import paper_shade, running_extreme
-from .components import (away_from_edges, convex_hull_area, edge_bands, edge_pixels, extents, grown,
+from .components import (away_from_edges, convex_hull_area, edge_bands, edge_pixels, enclosed, extents, grown,
                          label_components)
 from .config import DIGIT_BOX, IMAGE_SIZE, MAX_IMAGE_PIXELS
 from .errors import InputError, NoDigitFound, cannot_read
@@ -370,8 +370,7 @@ def paper_is_light(gray, low, high):
         if on_edge == 0:  # ...unless a solid sheet lies on it (a black desk)...
             return True
         # ...or runs off it holding writing, where a bold white stroke running off a black canvas holds nothing
-        enclosed = away_from_edges(label_components(labels != ids[largest]))
-        return bool(np.count_nonzero(enclosed) >= SHEET_WRITING * areas[largest])
+        return bool(np.count_nonzero(enclosed(labels == ids[largest])) >= SHEET_WRITING * areas[largest])
     return bool(fill() >= SHEET_FILL)
 
 

@@ -9,7 +9,7 @@ removed pixel with the stroke's ink on both sides of the line is put back.
 """
 import numpy as np
 
-from .components import away_from_edges, extents, grown, label_components, run_lengths
+from .components import enclosed, extents, grown, label_components, run_lengths
 from .errors import NoDigitFound
 
 PAPER_LINE_SPAN = 0.8  # a paper line runs across at least this share of the picture...
@@ -120,9 +120,8 @@ def _peeled_ring(box, held):
     """
     if box.shape[1] < box.shape[0]:
         return np.zeros_like(box)
-    holes = away_from_edges(label_components(np.pad(~box, 1, constant_values=True)))
-    ink = np.pad(box, 1)
-    outside = reached = ~(ink | holes)
+    ink = np.pad(box, 1)  # paper all round, for the outer layers to be peeled from every side
+    outside = reached = ~(ink | enclosed(ink))
     for step in range(int(RING_THIN * box.shape[0]) + 1):
         deeper = grown(reached, 1, start=step)
         layer = deeper & ~reached

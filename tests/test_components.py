@@ -60,6 +60,15 @@ def test_away_from_edges_marks_the_regions_touching_no_edge_and_edge_pixels_run_
     assert sorted(components.edge_pixels(labels).tolist()) == [0] * 19 + [1, 3, 3]  # 2 x (6 + 5) pixels, corners twice
 
 
+def test_a_region_encloses_its_holes_not_what_reaches_the_edge():
+    square = np.zeros((7, 9), bool)
+    square[1:6, 1:6] = True
+    square[2:5, 2:5] = False  # a hole, 3x3
+    square[3, 7:9] = True  # a bar running off the right edge: what lies beside it reaches the edge
+    assert np.argwhere(components.enclosed(square)).tolist() == [[r, c] for r in range(2, 5) for c in range(2, 5)]
+    assert not components.enclosed(np.ones((4, 4), bool)).any()
+
+
 def test_edge_bands_are_strips_along_the_edges_and_report_their_thickness():
     mask = np.zeros((90, 120), bool)
     mask[:, :12] = True  # a strip along the left edge, 12 px thick
