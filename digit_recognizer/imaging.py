@@ -69,6 +69,10 @@ HAIRLINE_SHARE = 0.6  # strokes thinner than this share of MNIST's (for the digi
 # the shorter one's rows, at most STACKED_GAP of the taller one's height apart) are one digit.
 STACKED_ROWS = 0.2
 STACKED_GAP = 0.5
+# Lines of writing, one under another (text_lines): bands of marks at least LINE_HEIGHTS as tall as
+# the tallest, at least LINE_GAP of the taller one's height apart (a fine pen's 1 broken in two is not).
+LINE_HEIGHTS = 0.5
+LINE_GAP = 0.3
 # Strokes this thin (in analysed pixels; a 1-2 px line measures 2) are a fine pen whose line may be
 # dotted, its dots up to 2 * DOTTED_GAP pixels apart: they are joined before the marks are found.
 DOTTED_WIDTH = 2.2
@@ -85,6 +89,7 @@ class Digit:
     pixels: np.ndarray  # (28, 28) float32 in [0, 1], white on black, MNIST-style
     ink: np.ndarray = None  # the mark's ink as analysed (the box's content at 1 / scale), to cut it again
     scale: float = 1.0  # picture pixels per analysed pixel
+    line: int = 0  # which line of writing it is on, counted from the top
 
     @property
     def corner(self):
@@ -238,14 +243,18 @@ def find_digits(image, separate=True):
     if mask.any() and stroke_width(mask) <= DOTTED_WIDTH:  # the finest pen of a drawing pad leaves dotted lines:
         mask = grown(mask, DOTTED_GAP)  # join their dots into strokes before telling the marks apart
     blobs = significant_blobs(mask)
-    groups = group_into_digits(blobs, is_fine_pen(mask, blobs)) if separate else [blobs]
+    lines = text_lines(blobs) if separate else [blobs]
+    groups = [(number, group) for number, line in enumerate(lines)
+              for group in (group_into_digits(line, is_fine_pen(mask, line)) if separate else [line])]
     digits = []
-    for group in groups:
+    for number, group in groups:
         top, left = min(b.top for b in group), min(b.left for b in group)
         bottom, right = max(b.bottom for b in group), max(b.right for b in group)
         region = np.isin(blobs.labels[top:bottom, left:right], [b.label for b in group])
         near_ink = np.asarray(Image.fromarray(region.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(5))) > 0
-        digits.append(digit_from_ink(ink[top:bottom, left:right] * near_ink, left, top, scale))  # no neighbours or dust
+        digit = digit_from_ink(ink[top:bottom, left:right] * near_ink, left, top, scale)  # no neighbours or dust
+        digit.line = number
+        digits.append(digit)
     return digits
 
 
@@ -463,6 +472,37 @@ def significant_blobs(mask):
         and b.top >= top and b.left >= left and b.bottom <= bottom and b.right <= right
     ]
     return Blobs(kept, labels)
+
+
+def text_lines(blobs):
+    """The blobs as lines of writing, top to bottom.
+
+    Marks whose rows overlap, directly or through others (a number at a slant), are one band of
+    rows. A band at least LINE_HEIGHTS as tall as the tallest is a line, unless it lies closer than
+    LINE_GAP of its height (or the line's above, if taller) below that line: then it is part of it
+    (a fine pen's digit broken in two). A shorter band (a 5's bar above its body, a dash) belongs
+    to the line nearest it.
+    """
+    bands = []  # [top, bottom, blobs], top to bottom
+    for blob in sorted(blobs, key=lambda b: b.top):
+        if bands and blob.top < bands[-1][1]:
+            bands[-1][1] = max(bands[-1][1], blob.bottom)
+            bands[-1][2].append(blob)
+        else:
+            bands.append([blob.top, blob.bottom, [blob]])
+    tallest = max(bottom - top for top, bottom, _ in bands)
+    lines, pieces = [], []
+    for top, bottom, members in bands:
+        if bottom - top < LINE_HEIGHTS * tallest:
+            pieces.append((top, bottom, members))
+        elif lines and top - lines[-1][1] < LINE_GAP * max(bottom - top, lines[-1][1] - lines[-1][0]):
+            lines[-1] = [lines[-1][0], bottom, lines[-1][2] + members]
+        else:
+            lines.append([top, bottom, list(members)])
+    for top, bottom, members in pieces:
+        nearest = min(lines, key=lambda line: max(line[0] - bottom, top - line[1], 0))
+        nearest[2].extend(members)
+    return [Blobs(members, blobs.labels) for _, _, members in lines]
 
 
 def group_into_digits(blobs, fine_pen=False):

@@ -24,6 +24,7 @@ class DigitPrediction:
     min_confidence: float  # below this the answer is "unsure"
     box: tuple = None  # (left, top, right, bottom) in the picture, when known
     field: np.ndarray = None  # the (28, 28) field the model saw
+    line: int = 0  # the line of writing it is on, counted from the top
 
     @property
     def ranking(self):
@@ -105,8 +106,17 @@ class Reading:
         return self.read or self.digits
 
     @property
+    def lines(self):
+        """The number's lines of writing, top to bottom, as read (one, unless it is written on several)."""
+        lines = {}
+        for d in self.read:
+            lines[d.line] = lines.get(d.line, "") + ("?" if d.unsure or d.not_a_digit else str(d.digit))
+        return list(lines.values())
+
+    @property
     def number(self):
-        return "".join("?" if d.unsure or d.not_a_digit else str(d.digit) for d in self.read)
+        """The digits read, left to right; a number written on several lines, line by line, a space between."""
+        return " ".join(self.lines)
 
     @property
     def confidence(self):
@@ -127,6 +137,8 @@ class Reading:
         else:
             answer = {"file": self.file, "number": self.number, "confidence": round(self.confidence, 6),
                       "digits": [d.as_json() for d in shown]}
+            if len(self.lines) > 1:
+                answer["lines"] = self.lines
         if self.left_out:
             answer["left_out"] = [d.as_json() for d in self.left_out]
         return answer if self.frames == 1 else {**answer, "frames": self.frames, "frames_read": 1}
@@ -207,15 +219,22 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
             continue
         name, image, marks = outcome
         read_whole = [next(wholes) for _ in marks]
-        if separate:
-            marks, read_whole = _broken_digits_joined(marks, read_whole, predictor)
-            marks, read_whole = _slanted_row_levelled(marks, read_whole, predictor)
-        may_hold = number_reader.wide_marks(marks) if separate else [None] * len(marks)
-        judged.append((name, image, list(zip(marks, read_whole, may_hold))))
-    some_for_reader = any(holds for outcome in judged if not isinstance(outcome, InputError) for *_, holds in outcome[2])
+        lines = []  # each line of writing's marks, with their readings and what each may hold
+        for line in sorted({mark.line for mark in marks}):
+            on_line = [index for index, mark in enumerate(marks) if mark.line == line]
+            line_marks, line_read = [marks[index] for index in on_line], [read_whole[index] for index in on_line]
+            if separate:
+                line_marks, line_read = _broken_digits_joined(line_marks, line_read, predictor)
+                line_marks, line_read = _slanted_row_levelled(line_marks, line_read, predictor)
+            may_hold = number_reader.wide_marks(line_marks) if separate else [None] * len(line_marks)
+            lines.append(list(zip(line_marks, line_read, may_hold)))
+        judged.append((name, image, lines))
+    some_for_reader = any(holds for outcome in judged if not isinstance(outcome, InputError)
+                          for line in outcome[2] for *_, holds in line)
     reader = load_reader() if load_reader and some_for_reader else None
     return [outcome if isinstance(outcome, InputError)
-            else _reading(outcome[0], outcome[1], _pieces(outcome[2], reader, predictor), min_confidence)
+            else _reading(outcome[0], outcome[1], [list(_pieces(line, reader, predictor)) for line in outcome[2]],
+                          min_confidence)
             for outcome in judged]
 
 
@@ -312,6 +331,7 @@ def _a_sure_row(read):
     return len(read.pieces) >= SURE_ROW_DIGITS and read.alike(SURE_ROW_CONFIDENCE)
 
 
-def _reading(name, image, pieces, min_confidence):
-    predictions = [DigitPrediction(probabilities, min_confidence, digit.box, digit.pixels) for digit, probabilities in pieces]
+def _reading(name, image, lines, min_confidence):
+    predictions = [DigitPrediction(probabilities, min_confidence, digit.box, digit.pixels, line)
+                   for line, pieces in enumerate(lines) for digit, probabilities in pieces]
     return Reading(name, predictions, image, image.info.get(imaging.FRAMES, 1))

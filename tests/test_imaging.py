@@ -7,6 +7,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from digit_recognizer import components, imaging
 from digit_recognizer.errors import InputError, NoDigitFound
+from digit_recognizer.styles import number_picture
 
 from conftest import broken_four
 
@@ -288,6 +289,42 @@ def test_a_fine_pens_digits_side_by_side_stay_apart():
     pen.line([(120, 150), (110, 450)], fill=0, width=3)  # 1
     pen.line([(220, 110), (380, 110), (270, 410)], fill=0, width=3)  # 7, a little higher up
     assert [digit.box[0] for digit in imaging.find_digits(page)] == [pytest.approx(108, abs=3), pytest.approx(218, abs=3)]
+
+
+def _lines_of(*rows):
+    """The pictures of ``rows`` (PIL images of one line each) one under another on one page."""
+    page = Image.new("L", (max(row.width for row in rows), sum(row.height for row in rows)), 255)
+    for index, row in enumerate(rows):
+        page.paste(row, (0, sum(above.height for above in rows[:index])))
+    return page
+
+
+def test_numbers_written_one_under_another_are_lines_read_top_line_first(mnist_digits):
+    images, _ = mnist_digits
+    found = imaging.find_digits(_lines_of(number_picture(images[:2]), number_picture(images[2:5])))
+    assert [digit.line for digit in found] == [0, 0, 1, 1, 1]
+    assert [digit.box[0] for digit in found] == sorted(digit.box[0] for digit in found[:2]) + sorted(
+        digit.box[0] for digit in found[2:])
+    assert max(digit.box[3] for digit in found[:2]) < min(digit.box[1] for digit in found[2:])
+
+
+def test_a_row_at_a_slant_is_one_line_though_its_ends_share_no_rows():
+    page = Image.new("L", (1000, 700), 255)
+    pen = ImageDraw.Draw(page)
+    for index in range(4):  # four 1s, each a third of its height higher than the one before
+        left, bottom = 150 + 200 * index, 600 - 70 * index
+        pen.line([(left, bottom), (left, bottom - 200)], fill=0, width=14)
+    found = imaging.find_digits(page)
+    assert len(found) == 4 and {digit.line for digit in found} == {0}
+
+
+def test_a_short_mark_above_a_digit_is_no_line_of_its_own():
+    page = Image.new("L", (600, 600), 255)
+    pen = ImageDraw.Draw(page)
+    pen.line([(250, 100), (400, 100)], fill=0, width=14)  # a 5's bar, well above its body
+    pen.line([(250, 220), (250, 330), (380, 330), (380, 480), (240, 480)], fill=0, width=14)
+    found = imaging.find_digits(page)
+    assert len(found) == 1 and found[0].line == 0
 
 
 @pytest.mark.parametrize("size", [(300, 300), (2400, 2400)])  # the second is analysed shrunk

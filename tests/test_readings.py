@@ -49,6 +49,19 @@ def test_a_number_marks_its_unsure_digits():
     assert [d["unsure"] for d in as_json["digits"]] == [False, True, False]
 
 
+def test_a_number_on_several_lines_is_read_line_by_line():
+    digits = [DigitPrediction(probabilities(d3=0.99), 0.7, (0, 0, 10, 10)),
+              DigitPrediction(probabilities(d0=0.9), 0.7, (12, 0, 20, 10)),
+              DigitPrediction(probabilities(d6=0.5, d5=0.4), 0.7, (0, 30, 10, 40), line=1)]
+    reading = Reading("two lines.png", digits)
+    assert reading.number == "30 ?" and reading.lines == ["30", "?"]
+    assert reading.describe() == ("two lines.png: 30 ?  (44.5% sure as a whole; 3 99.0%; 0 90.0%; "
+                                  "unsure: 6 (50%), 5 (40%), 8 (1%))")
+    as_json = reading.as_json()
+    assert as_json["number"] == "30 ?" and as_json["lines"] == ["30", "?"] and len(as_json["digits"]) == 3
+    assert "lines" not in Reading("one line.png", digits[:2]).as_json()
+
+
 def test_one_digit_as_json():
     as_json = Reading("a.png", [DigitPrediction(probabilities(d3=0.75), 0.7, (1, 2, 3, 4))]).as_json()
     assert as_json["file"] == "a.png" and as_json["digit"] == 3 and as_json["confidence"] == 0.75
@@ -138,6 +151,16 @@ def test_pictures_are_read_in_order_with_one_model_call(tmp_path, mnist_digits):
     assert one.number == "8" and one.picture.size == (28, 28)
     np.testing.assert_array_equal(one.fields, imaging.prepare(Image.fromarray(255 - images[3])))
     assert number.fields.shape == (28, 84)
+
+
+def test_lines_written_one_under_another_are_read_apart(mnist_digits):
+    images, _ = mnist_digits
+    top, bottom = number_picture(images[:3]), number_picture(images[3:5])
+    page = Image.new("L", (top.width, top.height + bottom.height), 255)
+    page.paste(top, (0, 0))
+    page.paste(bottom, (0, top.height))
+    reading, = read_pictures([("page", page)], lambda: CountingPredictor(page), 0.7)
+    assert reading.number == "888 88" and reading.lines == ["888", "88"]
 
 
 def test_no_model_is_loaded_when_no_picture_holds_a_digit():
