@@ -230,11 +230,14 @@ class PredictConfig(ReadingConfig):
     output: Path = option(Path("submission.csv"), "with --csv: where to write ImageId,Label")
     batch_size: int = option(PREDICT_BATCH_SIZE, "prediction batch size")
     teach: str = option(None, "what was really written, to keep with the 28x28s the model saw as your digits: "
-                        "a digit (7), or a number's digits left to right (2026); main.py --finetune learns from them")
+                        "a digit (7), or a number's digits left to right (2026; a number on several lines, line "
+                        "after line: 2026 13 or 202613); main.py --finetune learns from them")
     list: bool = option(False, "show how many of your digits of each label are stored, and stop")
     export: Path = option(None, "write your stored digits to this CSV in train.csv's format, and stop")
 
     def __post_init__(self):
+        if self.teach is not None:
+            self.teach = "".join(self.teach.split())  # the spaces between the lines of a number read so
         if self.teach is not None and not (self.teach.isascii() and self.teach.isdigit()):
             raise ValueError(f"--teach takes the digits really written, such as 7 or 2026, not {self.teach[:20]!r}")
         if self.teach is not None and (self.list or self.export or self.csv):

@@ -206,7 +206,7 @@ class Reader:
     def teach(self, last, truth):
         """Teach pressed: store the last reading's digits with the labels typed (``truth``), as
         predict.py --teach does. Returns (what the page says, the reading as it now stands, the box's text)."""
-        truth = (truth or "").strip()
+        truth = "".join((truth or "").split())  # typed as read, a space between the lines of a number
         if last is None:
             return "Draw or upload a digit first, then type what it really is.", last, truth
         if last.saved_as is not None:

@@ -203,7 +203,7 @@ def test_teaching_a_number_labels_its_digits_left_to_right(trained_model, mnist_
                                      "--teach", "2026"], capsys)
     assert exit_code == 2 and not store.exists()
     exit_code, out, _ = run_predict(["--model", str(trained_model), "--my-digits", str(store), str(path),
-                                     "--teach", "202"], capsys)
+                                     "--teach", "20 2"], capsys)  # spaces as between lines
     assert exit_code == 0 and f"Saved {path} as 202 (you have 3 digits saved" in out
     assert MyDigits(store).digits()[1].tolist() == [2, 0, 2]
 

@@ -210,7 +210,7 @@ def test_teach_stores_the_last_reading_with_the_digits_typed_and_only_when_press
     assert reader.teach(number, "7a") == ("Type the digits you really wrote, such as 7 or 2026.", number, "7a")
     assert reader.teach(None, "7")[0] == "Draw or upload a digit first, then type what it really is."
     assert not store.exists()
-    said, number, box = reader.teach(number, " 42 ")
+    said, number, box = reader.teach(number, " 4 2 ")  # spaces as between the lines of a number
     assert said == ("Saved as 42: you have 2 digits saved. To teach them to the model, run "
                     "`python main.py --finetune`.") and box == "" and number.saved_as == "42"
     assert reader.teach(number, "42")[0] == "Already saved as 42: draw or upload the next one."
