@@ -13,11 +13,13 @@
    vignetted photo, ...) read by predict.py's pipeline: the share read exactly, the share of
    digits read right, and how sure the readings said they were (the whole number's confidence on
    average); and single digits read the same way, which must stay one digit each.
+5. Numbers written one under another (2-3 lines of 1-5 digits): the share read exactly, line by
+   line, and the share read as the right number of lines.
    Numbers are made from the first NUMBER_POOL validation digits only: the picture preparation
    and the number reader's settings were tuned on the others (the reader trains on training digits).
 
 Needs a model trained by `python main.py`. Prints a table and writes bench/results/predict_bench.json.
-``--parts numbers`` measures only part 4 (a change to how numbers are read, before and after).
+``--parts numbers`` measures only part 4 (a change to how numbers are read, before and after), ``--parts lines`` part 5.
 
     python bench/predict_bench.py [--model digit_recognizer_model.keras] [--repeats 7] [--digits 300]
 """
@@ -37,10 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from digit_recognizer import data, inference, readings  # noqa: E402
-from digit_recognizer.styles import NUMBER_STYLES, STYLES, number_spaced  # noqa: E402
+from digit_recognizer.styles import NUMBER_STYLES, STYLES, number_spaced, numbers_one_under_another  # noqa: E402
 
 NUMBER_POOL = 2000  # validation digits that numbers are made of
-PARTS = ("cold", "csv", "styles", "numbers")
+PARTS = ("cold", "csv", "styles", "numbers", "lines")
 STYLE_CHUNK = 100  # pictures of a style made and read at a time: some are large
 PHONE_PHOTO_WIDTH = 4032  # a 12-megapixel phone camera's picture is this wide...
 PHONE_PHOTO_GRAIN = 8.0  # ...with this much sensor grain (standard deviation, grey levels)
@@ -63,8 +65,10 @@ def parse_args():
     parser.add_argument("--numbers", type=int, default=100, help="numbers per number style")
     parser.add_argument("--number-styles", nargs="+", choices=list(NUMBER_STYLES), default=list(NUMBER_STYLES),
                         help="which number styles to measure (each reads the same numbers as in a run of them all)")
+    parser.add_argument("--lines", type=int, default=100, help="pictures of numbers written one under another")
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS),
-                        help="which parts to measure: cold starts, the --csv run, single-digit styles, numbers")
+                        help="which parts to measure: cold starts, the --csv run, single-digit styles, numbers, "
+                             "numbers on several lines")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "predict_bench.json")
     return parser.parse_args()
 
@@ -189,6 +193,31 @@ def number_accuracy(args, predictor, reader, digits, labels):
     return results
 
 
+def lines_accuracy(args, predictor, reader, digits, labels):
+    """Numbers written one under another: the share read exactly (line by line, a space between), of
+    their digits read right, read as as many lines as were written, and how sure the readings said they were."""
+    digits, labels = digits[:NUMBER_POOL], labels[:NUMBER_POOL]
+    rng = np.random.default_rng(4)
+    exact, right, total, lines, sure = 0, 0, 0, 0, 0.0
+    for _ in range(args.lines):
+        written = [rng.choice(len(labels), size=int(rng.integers(1, 6)), replace=False)
+                   for _ in range(int(rng.integers(2, 4)))]
+        truth = " ".join("".join(str(label) for label in labels[line]) for line in written)
+        reading, = readings.read_pictures([("lines", numbers_one_under_another([list(digits[line]) for line in written], rng))],
+                                          lambda: predictor, 0.0, load_reader=lambda: reader)
+        read = reading.number if isinstance(reading, readings.Reading) else ""
+        sure += reading.confidence if read else 0.0
+        exact += read == truth
+        lines += len(read.split()) == len(written)
+        right += len(truth.replace(" ", "")) - edit_distance(read.replace(" ", ""), truth.replace(" ", ""))
+        total += len(truth.replace(" ", ""))
+    result = {"exact": exact / args.lines, "digits": max(0, right) / total, "lines": lines / args.lines,
+              "said_sure": sure / args.lines, "pictures": args.lines}
+    print(f"  {'numbers on 2-3 lines':<24}{result['exact']:8.2%} exact, {result['digits']:.2%} of digits, "
+          f"{result['lines']:.2%} as many lines, said {result['said_sure']:.2%} sure", flush=True)
+    return result
+
+
 def lone_digit_accuracy(args, predictor, reader, digits, labels):
     """Single digits on paper read as predict.py reads any picture (a number is allowed): exact share."""
     rng = np.random.default_rng(2)
@@ -220,7 +249,7 @@ def main():
             report["cold_single_image"] = cold_starts(args, Path(scratch))
         if "csv" in args.parts:
             report["kaggle_csv"] = kaggle_csv(args, Path(scratch))
-    if {"styles", "numbers"} & set(args.parts):
+    if {"styles", "numbers", "lines"} & set(args.parts):
         digits, labels = validation_digits(args.model)
         digits = digits.reshape(-1, 28, 28)
         predictor, reader = inference.load_predictor(args.model), inference.load_number_reader(args.model)
@@ -232,6 +261,8 @@ def main():
     if "numbers" in args.parts:
         report["number_accuracy"] = number_accuracy(args, predictor, reader, digits, labels)
         report["numbers_per_style"] = args.numbers
+    if "lines" in args.parts:
+        report["lines_accuracy"] = lines_accuracy(args, predictor, reader, digits, labels)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
     print_tables(report)
@@ -262,6 +293,11 @@ def print_tables(report):
         for name, result in numbers.items():
             said = f"{result['said_sure']:>11.1%}" if "said_sure" in result else ""
             print(f"  {name:<24}{result['exact']:>10.1%}{result['digits']:>10.1%}{said}")
+    lines = report.get("lines_accuracy")
+    if lines:
+        print(f"\n{'numbers on 2-3 lines':<26}{'exact':>10}{'digits':>10}{'lines':>10}{'said sure':>11}")
+        print(f"  {'one under another':<24}{lines['exact']:>10.1%}{lines['digits']:>10.1%}{lines['lines']:>10.1%}"
+              f"{lines['said_sure']:>11.1%}")
 
 
 if __name__ == "__main__":

@@ -547,6 +547,28 @@ def number_whiteboard(digits, rng):
     return to_image(rgb + rng.normal(0, 0.02, rgb.shape), jpeg_quality=80)
 
 
+def numbers_one_under_another(lines, rng):
+    """Numbers written one under another (``lines``: each line's digits), as on a page of notes:
+    each line's digits as in number_spaced or closer, the lines 0.3-1 digit height apart, each
+    indented by up to a digit's height and written up to 2 degrees off level."""
+    height = 100
+    rows = []
+    for digits in lines:
+        ink = number_ink(digits, rng, height=height, gap=(0.05, 0.4))
+        turned = np.asarray(Image.fromarray(ink, mode="F").rotate(rng.uniform(-2, 2), Image.Resampling.BILINEAR))
+        rows.append(_tight(np.clip(turned, 0, 1)))
+    gaps = [int(height * rng.uniform(0.3, 1.0)) for _ in rows[1:]]
+    indents = [int(height * rng.uniform(0, 1)) for _ in rows]
+    page = np.zeros((2 * height + sum(row.shape[0] for row in rows) + sum(gaps),
+                     2 * height + max(indent + row.shape[1] for indent, row in zip(indents, rows))), np.float32)
+    top = height
+    for row, indent, gap in zip(rows, indents, [0, *gaps]):
+        top += gap
+        page[top : top + row.shape[0], height + indent : height + indent + row.shape[1]] = row
+        top += row.shape[0]
+    return to_image(_on_paper(page, 0.97, 0.05))
+
+
 NUMBER_STYLES = {
     style.__name__: style
     for style in (number_spaced, number_close, number_touching, number_touching_tilted, number_askew, number_overlapping,

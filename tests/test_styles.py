@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from digit_recognizer import imaging
-from digit_recognizer.styles import NUMBER_STYLES, STYLES, number_picture
+from digit_recognizer.styles import NUMBER_STYLES, STYLES, number_picture, numbers_one_under_another
 
 # Median over digits of the mean absolute pixel difference between the prepared picture and the
 # original 28x28 (0 = identical, 1 = opposite). Measured: 0.01-0.05 for every style; a digit
@@ -59,3 +59,14 @@ def test_a_number_in_each_style_is_found_digit_by_digit(style, mnist_digits):
         assert len(found) == 4
         differences += [np.abs(digit.pixels - original / 255.0).mean() for digit, original in zip(found, digits)]
     assert np.median(differences) < MAX_MEDIAN_DIFFERENCE and max(differences) < 0.15
+
+
+def test_numbers_one_under_another_are_found_line_by_line(mnist_digits):
+    images, _ = mnist_digits
+    rng = np.random.default_rng(4)
+    for start in (0, 6, 12):
+        lines = [list(images[start : start + 2]), list(images[start + 2 : start + 5]), list(images[start + 5 : start + 6])]
+        found = imaging.find_digits(numbers_one_under_another(lines, rng))
+        assert [digit.line for digit in found] == [0, 0, 1, 1, 1, 2]
+        differences = [np.abs(digit.pixels - original / 255.0).mean() for digit, original in zip(found, sum(lines, []))]
+        assert np.median(differences) < MAX_MEDIAN_DIFFERENCE and max(differences) < 0.15
