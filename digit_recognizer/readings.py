@@ -220,9 +220,7 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
         name, image, marks = outcome
         read_whole = [next(wholes) for _ in marks]
         lines = []  # each line of writing's marks, with their readings and what each may hold
-        for line in sorted({mark.line for mark in marks}):
-            on_line = [index for index, mark in enumerate(marks) if mark.line == line]
-            line_marks, line_read = [marks[index] for index in on_line], [read_whole[index] for index in on_line]
+        for line_marks, line_read in _stacked_pieces_joined(_by_line(marks, read_whole), predictor):
             if separate:
                 line_marks, line_read = _broken_digits_joined(line_marks, line_read, predictor)
                 line_marks, line_read = _slanted_row_levelled(line_marks, line_read, predictor)
@@ -236,6 +234,56 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
             else _reading(outcome[0], outcome[1], [list(_pieces(line, reader, predictor)) for line in outcome[2]],
                           min_confidence)
             for outcome in judged]
+
+
+def _by_line(marks, read_whole):
+    """(marks, their readings) of each line of writing, top to bottom."""
+    return [([mark for mark in marks if mark.line == line],
+             [reading for mark, reading in zip(marks, read_whole) if mark.line == line])
+            for line in sorted({mark.line for mark in marks})]
+
+
+def _stacked_pieces_joined(lines, predictor):
+    """The lines, two neighbouring ones made one where a mark of the upper one and a mark right under
+    it (sharing most of its columns, closer than either is tall) read together as one digit
+    JOIN_CONFIDENCE sure: an 8 drawn as two loops, a 9 whose loop stops short of its stem, are no
+    two lines of writing. The pair is then that one digit on the joined line."""
+    lines = list(lines)
+    index = 0
+    while index < len(lines) - 1:
+        (upper, upper_read), (lower, lower_read) = lines[index], lines[index + 1]
+        pairs = [(above, below) for above, mark in enumerate(upper) for below, under in enumerate(lower)
+                 if _right_under(mark, under)]
+        together = predictor.predict(np.stack([imaging.joined(upper[a], lower[b]).pixels for a, b in pairs])) if pairs else []
+        sure = sorted(((reading.max(), (a, b), reading) for (a, b), reading in zip(pairs, together)
+                       if int(np.argmax(reading)) < NUM_CLASSES and reading.max() >= JOIN_CONFIDENCE
+                       and reading.max() > upper_read[a][:NUM_CLASSES].max() * lower_read[b][:NUM_CLASSES].max()),
+                      key=lambda candidate: -candidate[0])
+        if not sure:
+            index += 1
+            continue
+        joined, used_above, used_below = [], set(), set()
+        for _, (above, below), reading in sure:  # surest first, each mark in one digit at most
+            if above not in used_above and below not in used_below:
+                joined.append((imaging.joined(upper[above], lower[below]), reading))
+                used_above.add(above)
+                used_below.add(below)
+        rest = [(mark, reading) for index_above, (mark, reading) in enumerate(zip(upper, upper_read))
+                if index_above not in used_above]
+        rest += [(mark, reading) for index_below, (mark, reading) in enumerate(zip(lower, lower_read))
+                 if index_below not in used_below]
+        line = sorted(joined + rest, key=lambda pair: pair[0].box[0])
+        lines[index : index + 2] = [([mark for mark, _ in line], [reading for _, reading in line])]
+    return lines
+
+
+def _right_under(mark, under):
+    """Whether ``under`` lies right under ``mark``: sharing over 0.3 of the narrower one's columns,
+    closer than either is tall."""
+    (left, top, right, bottom), (under_left, under_top, under_right, under_bottom) = mark.box, under.box
+    shared = min(right, under_right) - max(left, under_left)
+    return (shared > 0.3 * min(right - left, under_right - under_left)
+            and under_top - bottom < min(bottom - top, under_bottom - under_top))
 
 
 def _broken_digits_joined(marks, read_whole, predictor):

@@ -1,7 +1,7 @@
 """Readings: how probabilities are worded, and the one pipeline from pictures to readings."""
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from digit_recognizer import imaging, number_reader
 from digit_recognizer.config import (DOUBTED_PAIR_CONFIDENCE, PIECES_NOT_A_DIGIT, SURE_ROW_CONFIDENCE, READER_STRIDE, STRIP_WIDTH,
@@ -180,7 +180,7 @@ def test_separate_decides_whether_a_picture_may_hold_a_number(mnist_digits, sepa
 
 
 class PiecesPredictor:
-    """Reads a broken 4's hook, its stem and the two together (``answers``, in that order) as told,
+    """Reads the two marks of a picture (a broken 4's hook and stem) and the two together (``answers``, in that order) as told,
     and counts its calls."""
 
     def __init__(self, picture, answers):
@@ -219,6 +219,32 @@ def test_marks_are_not_read_together_when_both_are_sure_digits_or_they_are_wider
     predictor = PiecesPredictor(picture, [hook, with_not_a_digit(0.0, d1=0.999), with_not_a_digit(0.0, d4=0.999)])
     reading, = read_pictures([("apart", picture)], lambda: predictor, 0.7)
     assert reading.number == said and predictor.batches == [2]
+
+
+def two_loops():
+    """An 8 drawn as two loops, the lower one starting well below the upper: two bands of rows."""
+    page = Image.new("L", (400, 420), 255)
+    pen = ImageDraw.Draw(page)
+    pen.ellipse([(150, 60), (250, 160)], outline=0, width=14)
+    pen.ellipse([(140, 215), (260, 345)], outline=0, width=14)
+    return page
+
+
+@pytest.mark.parametrize("upper, lower, together, said", [
+    (with_not_a_digit(0.0, d0=0.9), with_not_a_digit(0.0, d0=0.9), with_not_a_digit(0.0, d8=0.995), "8"),
+    # surer of the two apart than of the one together, or not sure enough together: two lines
+    (with_not_a_digit(0.0, d0=0.999), with_not_a_digit(0.0, d0=0.999), with_not_a_digit(0.0, d8=0.995), "0 0"),
+    (with_not_a_digit(0.0, d0=0.9), with_not_a_digit(0.0, d0=0.9), with_not_a_digit(0.0, d8=0.98), "0 0"),
+])
+def test_marks_one_under_the_other_are_one_digit_when_the_network_is_surer_of_them_together(upper, lower, together,
+                                                                                              said):
+    picture = two_loops()
+    assert [mark.line for mark in imaging.find_digits(picture)] == [0, 1]
+    predictor = PiecesPredictor(picture, [upper, lower, together])
+    reading, = read_pictures([("eight", picture)], lambda: predictor, 0.7)
+    assert reading.number == said and predictor.batches == [2, 1]
+    if said == "8":
+        assert reading.digits[0].box == imaging.find_digits(picture, separate=False)[0].box
 
 
 class TwoDigitReader:
