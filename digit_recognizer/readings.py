@@ -184,7 +184,10 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
     ``load_reader()`` (the number reader, or None) only when some mark may hold
     several digits.
 
-    The digit network reads every mark whole, in one batch; two neighbouring marks it reads as one
+    The digit network reads every mark whole, in one batch. Each line of writing (imaging.text_lines)
+    is then read as a row of its own, except that a mark and the one right under it on the next line
+    that the network reads together as one sure digit, surer than of either apart, are that digit on one line
+    (``_stacked_pieces_joined``). In a row, two neighbouring marks it reads as one
     sure digit together, where it doubts one of them, are one digit broken where the pen skipped
     (``_broken_digits_joined``); a row of marks at a slant is read turned level too, in one more
     batch, and stands turned where the network is surer of it so (``_slanted_row_levelled``). The
@@ -218,15 +221,7 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
             judged.append(outcome)
             continue
         name, image, marks = outcome
-        read_whole = [next(wholes) for _ in marks]
-        lines = []  # each line of writing's marks, with their readings and what each may hold
-        for line_marks, line_read in _stacked_pieces_joined(_by_line(marks, read_whole), predictor):
-            if separate:
-                line_marks, line_read = _broken_digits_joined(line_marks, line_read, predictor)
-                line_marks, line_read = _slanted_row_levelled(line_marks, line_read, predictor)
-            may_hold = number_reader.wide_marks(line_marks) if separate else [None] * len(line_marks)
-            lines.append(list(zip(line_marks, line_read, may_hold)))
-        judged.append((name, image, lines))
+        judged.append((name, image, _rows_judged(marks, [next(wholes) for _ in marks], predictor, separate)))
     some_for_reader = any(holds for outcome in judged if not isinstance(outcome, InputError)
                           for line in outcome[2] for *_, holds in line)
     reader = load_reader() if load_reader and some_for_reader else None
@@ -234,6 +229,17 @@ def read_pictures(pictures, load_predictor, min_confidence, separate=True, load_
             else _reading(outcome[0], outcome[1], [list(_pieces(line, reader, predictor)) for line in outcome[2]],
                           min_confidence)
             for outcome in judged]
+
+
+def _rows_judged(marks, read_whole, predictor, separate):
+    """Each line of writing as a row of (mark, its reading whole, what it may hold), top to bottom."""
+    rows = []
+    for row, read_row in _stacked_pieces_joined(_by_line(marks, read_whole), predictor):
+        if separate:
+            row, read_row = _broken_digits_joined(row, read_row, predictor)
+            row, read_row = _slanted_row_levelled(row, read_row, predictor)
+        rows.append(list(zip(row, read_row, number_reader.wide_marks(row) if separate else [None] * len(row))))
+    return rows
 
 
 def _by_line(marks, read_whole):
@@ -246,8 +252,9 @@ def _by_line(marks, read_whole):
 def _stacked_pieces_joined(lines, predictor):
     """The lines, two neighbouring ones made one where a mark of the upper one and a mark right under
     it (sharing most of its columns, closer than either is tall) read together as one digit
-    JOIN_CONFIDENCE sure: an 8 drawn as two loops, a 9 whose loop stops short of its stem, are no
-    two lines of writing. The pair is then that one digit on the joined line."""
+    JOIN_CONFIDENCE sure, and surer than either of them apart: an 8 drawn as two loops, a 9 whose
+    loop stops short of its stem, are no two lines of writing. The pair is then that one digit on
+    the joined line."""
     lines = list(lines)
     index = 0
     while index < len(lines) - 1:
@@ -257,7 +264,7 @@ def _stacked_pieces_joined(lines, predictor):
         together = predictor.predict(np.stack([imaging.joined(upper[a], lower[b]).pixels for a, b in pairs])) if pairs else []
         sure = sorted(((reading.max(), (a, b), reading) for (a, b), reading in zip(pairs, together)
                        if int(np.argmax(reading)) < NUM_CLASSES and reading.max() >= JOIN_CONFIDENCE
-                       and reading.max() > upper_read[a][:NUM_CLASSES].max() * lower_read[b][:NUM_CLASSES].max()),
+                       and reading.max() > max(upper_read[a][:NUM_CLASSES].max(), lower_read[b][:NUM_CLASSES].max())),
                       key=lambda candidate: -candidate[0])
         if not sure:
             index += 1

@@ -232,8 +232,9 @@ def two_loops():
 
 @pytest.mark.parametrize("upper, lower, together, said", [
     (with_not_a_digit(0.0, d0=0.9), with_not_a_digit(0.0, d0=0.9), with_not_a_digit(0.0, d8=0.995), "8"),
-    # surer of the two apart than of the one together, or not sure enough together: two lines
+    # surer of either apart than of the one together, or not sure enough together: two lines
     (with_not_a_digit(0.0, d0=0.999), with_not_a_digit(0.0, d0=0.999), with_not_a_digit(0.0, d8=0.995), "0 0"),
+    (with_not_a_digit(0.0, d0=0.995), with_not_a_digit(0.0, d0=0.999), with_not_a_digit(0.0, d8=0.996), "0 0"),
     (with_not_a_digit(0.0, d0=0.9), with_not_a_digit(0.0, d0=0.9), with_not_a_digit(0.0, d8=0.98), "0 0"),
 ])
 def test_marks_one_under_the_other_are_one_digit_when_the_network_is_surer_of_them_together(upper, lower, together,
