@@ -61,6 +61,7 @@ SPECK_SHARE = 0.03  # ink blobs smaller than this share of the largest blob are 
 FRAGMENT_SHARE = 0.005  # ...unless they lie near the digits' extent and are at least this big
 FRAGMENT_MARGIN = 0.25  # "near": within this share of the digits' height around their box
 MIN_HEIGHT_SHARE = 0.4  # a separate mark shorter than this share of the tallest one is not a digit
+SHARED_COLUMNS = 0.3  # marks sharing more than this share of the narrower one's columns are one above the other
 MNIST_STROKE = 2.8  # median stroke width of MNIST digits in 28x28 pixels (area / half perimeter)
 DETAIL = 4  # strokes are measured and adjusted with the digit DETAIL times its final size
 HAIRLINE_INK = 0.25  # a line thinner than a pixel never shows full ink: this much already counts
@@ -514,7 +515,7 @@ def group_into_digits(blobs, fine_pen=False):
     for blob in sorted(blobs, key=lambda b: b.left):
         if groups:
             overlap = min(right, blob.right) - max(left, blob.left)
-            if overlap > 0.3 * min(right - left, blob.right - blob.left) or (
+            if overlap > SHARED_COLUMNS * min(right - left, blob.right - blob.left) or (
                     fine_pen and _stacked(top, bottom, right, blob)):
                 groups[-1].append(blob)
                 right, top, bottom = max(right, blob.right), min(top, blob.top), max(bottom, blob.bottom)

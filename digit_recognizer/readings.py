@@ -275,21 +275,19 @@ def _stacked_pieces_joined(lines, predictor):
                 joined.append((imaging.joined(upper[above], lower[below]), reading))
                 used_above.add(above)
                 used_below.add(below)
-        rest = [(mark, reading) for index_above, (mark, reading) in enumerate(zip(upper, upper_read))
-                if index_above not in used_above]
-        rest += [(mark, reading) for index_below, (mark, reading) in enumerate(zip(lower, lower_read))
-                 if index_below not in used_below]
+        rest = [pair for at, pair in enumerate(zip(upper, upper_read)) if at not in used_above]
+        rest += [pair for at, pair in enumerate(zip(lower, lower_read)) if at not in used_below]
         line = sorted(joined + rest, key=lambda pair: pair[0].box[0])
         lines[index : index + 2] = [([mark for mark, _ in line], [reading for _, reading in line])]
     return lines
 
 
 def _right_under(mark, under):
-    """Whether ``under`` lies right under ``mark``: sharing over 0.3 of the narrower one's columns,
-    closer than either is tall."""
+    """Whether ``under`` lies right under ``mark``: sharing over SHARED_COLUMNS of the narrower one's
+    columns (as a digit's pieces do, imaging.group_into_digits), closer than either is tall."""
     (left, top, right, bottom), (under_left, under_top, under_right, under_bottom) = mark.box, under.box
     shared = min(right, under_right) - max(left, under_left)
-    return (shared > 0.3 * min(right - left, under_right - under_left)
+    return (shared > imaging.SHARED_COLUMNS * min(right - left, under_right - under_left)
             and under_top - bottom < min(bottom - top, under_bottom - under_top))
 
 
