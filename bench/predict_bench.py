@@ -180,10 +180,8 @@ def number_accuracy(args, predictor, reader, digits, labels):
         for _ in range(args.numbers):
             chosen = rng.choice(len(labels), size=int(rng.integers(2, 7)), replace=False)
             truth = "".join(str(label) for label in labels[chosen])
-            reading, = readings.read_pictures([(name, style(list(digits[chosen]), rng))], lambda: predictor, 0.0,
-                                              load_reader=lambda: reader)
-            read = reading.number if isinstance(reading, readings.Reading) else ""
-            sure += reading.confidence if read else 0.0
+            read, said = read_number(name, style(list(digits[chosen]), rng), predictor, reader)
+            sure += said
             exact += read == truth
             right += len(truth) - edit_distance(read, truth)
             total += len(truth)
@@ -203,19 +201,26 @@ def lines_accuracy(args, predictor, reader, digits, labels):
         written = [rng.choice(len(labels), size=int(rng.integers(1, 6)), replace=False)
                    for _ in range(int(rng.integers(2, 4)))]
         truth = " ".join("".join(str(label) for label in labels[line]) for line in written)
-        reading, = readings.read_pictures([("lines", numbers_one_under_another([list(digits[line]) for line in written], rng))],
-                                          lambda: predictor, 0.0, load_reader=lambda: reader)
-        read = reading.number if isinstance(reading, readings.Reading) else ""
-        sure += reading.confidence if read else 0.0
+        read, said = read_number("lines", numbers_one_under_another([list(digits[line]) for line in written], rng),
+                                 predictor, reader)
+        sure += said
         exact += read == truth
         lines += len(read.split()) == len(written)
-        right += len(truth.replace(" ", "")) - edit_distance(read.replace(" ", ""), truth.replace(" ", ""))
-        total += len(truth.replace(" ", ""))
+        every_digit = truth.replace(" ", "")
+        right += len(every_digit) - edit_distance(read.replace(" ", ""), every_digit)
+        total += len(every_digit)
     result = {"exact": exact / args.lines, "digits": max(0, right) / total, "lines": lines / args.lines,
               "said_sure": sure / args.lines, "pictures": args.lines}
     print(f"  {'numbers on 2-3 lines':<24}{result['exact']:8.2%} exact, {result['digits']:.2%} of digits, "
           f"{result['lines']:.2%} as many lines, said {result['said_sure']:.2%} sure", flush=True)
     return result
+
+
+def read_number(name, picture, predictor, reader):
+    """What predict.py reads in one picture: (its number, "" where it finds none; how sure it says it is)."""
+    reading, = readings.read_pictures([(name, picture)], lambda: predictor, 0.0, load_reader=lambda: reader)
+    found = isinstance(reading, readings.Reading) and reading.number
+    return (reading.number, reading.confidence) if found else ("", 0.0)
 
 
 def lone_digit_accuracy(args, predictor, reader, digits, labels):

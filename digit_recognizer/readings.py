@@ -261,8 +261,9 @@ def _stacked_pieces_joined(lines, predictor):
         (upper, upper_read), (lower, lower_read) = lines[index], lines[index + 1]
         pairs = [(above, below) for above, mark in enumerate(upper) for below, under in enumerate(lower)
                  if _right_under(mark, under)]
-        together = predictor.predict(np.stack([imaging.joined(upper[a], lower[b]).pixels for a, b in pairs])) if pairs else []
-        sure = sorted(((reading.max(), (a, b), reading) for (a, b), reading in zip(pairs, together)
+        unions = {(a, b): imaging.joined(upper[a], lower[b]) for a, b in pairs}
+        together = predictor.predict(np.stack([union.pixels for union in unions.values()])) if unions else []
+        sure = sorted(((reading.max(), (a, b), reading) for (a, b), reading in zip(unions, together)
                        if int(np.argmax(reading)) < NUM_CLASSES and reading.max() >= JOIN_CONFIDENCE
                        and reading.max() > max(upper_read[a][:NUM_CLASSES].max(), lower_read[b][:NUM_CLASSES].max())),
                       key=lambda candidate: -candidate[0])
@@ -272,7 +273,7 @@ def _stacked_pieces_joined(lines, predictor):
         joined, used_above, used_below = [], set(), set()
         for _, (above, below), reading in sure:  # surest first, each mark in one digit at most
             if above not in used_above and below not in used_below:
-                joined.append((imaging.joined(upper[above], lower[below]), reading))
+                joined.append((unions[above, below], reading))
                 used_above.add(above)
                 used_below.add(below)
         rest = [pair for at, pair in enumerate(zip(upper, upper_read)) if at not in used_above]
