@@ -35,6 +35,11 @@ INK_OVER_NOISE = 4
 MIN_CONTRAST = 0.03
 NOISE_SPLIT_INK = 8  # where Otsu splits the noise, ink stands this many spreads out (noise alone: about 5 at most)
 SHADE_FLOOR = 0.2  # ink is darkness against the paper's shade, or against this share of the brightest shade if more
+GLARE_PAPER, GLARE_LIFT = 0.05, 5.0  # paper this far from white or more shows a glare; lifted at most this much...
+GLARE_WINDOW = 65  # ...and no further than the darkest ink near it ("near": in a square this wide) to full ink
+GLARE_BLOCK = 4  # the lift is worked out for blocks of this many pixels square
+GLARE_SLACK = 0.5  # a lift this small is none
+GLARE_WRITING = 0.1  # nothing is lifted where more than this share of the picture is darker than the paper
 BORDER_SPREAD = 0.25  # a border whose middle half spans more of the picture's range than this is lit and shaded paper
 PAPER_OVER_INK = 0.1  # shaded paper, or a desk, is at least this share of the picture's range lighter than the ink
 SHEET_AREA, SHEET_FILL = 0.25, 0.7  # a light region this share of the picture, filling this share of its hull, is a sheet...
@@ -288,11 +293,14 @@ def ink_map(gray):
     low, high = float(gray.min()), float(gray.max())
     if high - low < MIN_CONTRAST:
         raise NoDigitFound("no digit found (the image is blank)")
-    paper = gray if paper_is_light(gray, low, high) else 1.0 - gray  # from here on: light paper, dark ink
+    light_paper = paper_is_light(gray, low, high)
+    paper = gray if light_paper else 1.0 - gray  # from here on: light paper, dark ink
     shade = paper_shade(paper)
     # Where the shade itself is near black there is no paper to see ink on (a black frame): no ink there.
     darkness = (shade - paper) / np.maximum(shade, SHADE_FLOOR * shade.max())
     darkness[_desk_along_edges(darkness)] = 0
+    if light_paper:
+        darkness = _glare_lifted(darkness, paper, shade)
     noise = noise_level(darkness)
     level, local_noise = local_paper(darkness)
     # Where a part is noisier than the whole, ink also stands out of that part's own noise.
@@ -315,6 +323,47 @@ def ink_map(gray):
     if full_ink - background < max(MIN_CONTRAST, INK_OVER_NOISE * noise):
         raise NoDigitFound("no digit found (the image is blank or too faint)")
     return np.clip((corrected - background) / (full_ink - background), 0.0, 1.0), mask
+
+
+def _glare_lifted(darkness, paper, shade):
+    """``darkness`` with the ink a glare washed out brought back.
+
+    Light mirrored off a glossy page (a flash, a lamp) lifts paper and ink alike part of the way to
+    white, so where the paper is lighter than under the writing both are closer together by the
+    share of its usual distance from white that is left (dividing by the shade, as for a shadow,
+    does not undo that). Paper that is white already shows no glare, and a glare that has reached
+    white leaves nothing to lift: the lift stops at GLARE_LIFT. Nor does a glare ever darken ink, so
+    nothing is lifted beyond the ink elsewhere: paper lit brighter and evenly (the middle of a
+    vignetted photo, the sunny side of a shadow) keeps its full ink as it is, and washed-out
+    strokes are lifted no further than to full ink (their rims in proportion).
+    """
+    inked = darkness > otsu_threshold(darkness)
+    if not inked.any() or inked.mean() > GLARE_WRITING:  # so much "ink" is a desk or a frame, not writing on paper
+        return darkness
+    usual = float(np.median(shade[inked]))  # the paper written on
+
+    def lift(lighter):
+        lifted = (lighter / usual) * (1 - usual) / np.maximum(1 - lighter, (1 - usual) / GLARE_LIFT)
+        return np.clip(lifted - GLARE_SLACK, 1.0, GLARE_LIFT)  # light a little uneven, or a sheet's rim, is no glare
+
+    if 1 - usual < GLARE_PAPER or lift(shade.max()) == 1.0:  # most pictures: nothing to lift, and no time spent
+        return darkness
+    # Both measured in blocks of GLARE_BLOCK pixels, as a glare changes slowly: the paper's shade near
+    # each pixel with the strokes filled in (a desk beside the sheet stays dark), and the darkest ink near it.
+    blocks = GLARE_WINDOW // GLARE_BLOCK | 1
+    near = running_extreme(running_extreme(_block_maxima(paper), blocks, np.maximum), blocks, np.minimum)
+    darkest_near = running_extreme(_block_maxima(darkness), blocks, np.maximum)
+    most = np.maximum(1.0, np.percentile(darkness[inked], 90) / np.maximum(darkest_near, 1e-6))
+    factor = np.repeat(np.repeat(np.minimum(lift(near), most), GLARE_BLOCK, axis=0), GLARE_BLOCK, axis=1)
+    return (darkness * factor[: darkness.shape[0], : darkness.shape[1]]).astype(np.float32)
+
+
+def _block_maxima(values):
+    """The maximum of each GLARE_BLOCK x GLARE_BLOCK block of ``values`` (its last row and column
+    repeated to fill the last blocks)."""
+    height, width = values.shape
+    padded = np.pad(values, ((0, -height % GLARE_BLOCK), (0, -width % GLARE_BLOCK)), mode="edge")
+    return padded.reshape(padded.shape[0] // GLARE_BLOCK, GLARE_BLOCK, -1, GLARE_BLOCK).max(axis=(1, 3))
 
 
 def _desk_along_edges(darkness):

@@ -466,6 +466,20 @@ def number_in_shadow(digits, rng):
     return _in_shadow(number_ink(digits, rng, height=110, gap=(0.1, 0.4)), rng)
 
 
+def number_in_glare(digits, rng):
+    """A flash or a lamp mirrored in a glossy page: a bright spot, half to one digit high, over part
+    of the number, lifting paper and ink alike towards white (at its middle by 50-85 % of the way)."""
+    ink = number_ink(digits, rng, height=100, gap=(0.1, 0.4))
+    rows, cols = _inked(ink)
+    centre = rng.uniform(rows[0], rows[-1]), rng.uniform(cols[0], cols[-1])
+    radius = rng.uniform(50, 100)
+    y, x = np.indices(ink.shape, dtype=np.float32)
+    glare = rng.uniform(0.5, 0.85) * np.exp(-((y - centre[0]) ** 2 + (x - centre[1]) ** 2) / (2 * radius ** 2))
+    rgb = _on_paper(ink, rng.uniform(0.8, 0.9) * np.float32([1.0, 0.99, 0.96]), 0.08)
+    rgb = rgb + (1 - rgb) * glare[..., None]
+    return to_image(rgb + rng.normal(0, 0.01, rgb.shape), jpeg_quality=85)
+
+
 def number_on_desk(digits, rng):
     """A number on a slip of paper or a sticky note, photographed on a darker desk."""
     return _on_desk(number_ink(digits, rng, height=90, gap=(0.1, 0.4)), rng)
@@ -574,7 +588,7 @@ NUMBER_STYLES = {
     for style in (number_spaced, number_close, number_touching, number_touching_tilted, number_askew, number_overlapping,
                   number_fine_pen, number_ruled, number_squared, number_vignette, number_underlined, number_faint_far,
                   number_small_in_photo,
-                  number_dark_paper, number_show_through, number_16_bit_half_range, number_in_shadow,
+                  number_dark_paper, number_show_through, number_16_bit_half_range, number_in_shadow, number_in_glare,
                   number_on_desk, number_sheet_on_desk, number_sheet_filling_photo, number_whiteboard,
                   number_underlined_by_hand, number_boxed, number_form_boxes, number_circled)
 }

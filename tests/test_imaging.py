@@ -363,6 +363,20 @@ def test_ink_under_a_shadow_is_as_full_as_ink_in_the_light():
     assert not mask[~stroke].any()  # the shadow is no ink
 
 
+def test_ink_washed_out_by_a_glare_is_ink_and_as_faint_a_mark_on_the_usual_paper_is_not():
+    seven = np.array(draw_seven()) < 128
+    glared, beside, faint = (np.pad(seven, ((0, 0), (left, 900 - left))) for left in (0, 300, 600))
+    page = np.where(glared | beside, 0.08, np.where(faint, 0.7, 0.85)).astype(np.float32)
+    rows, cols = np.indices(page.shape)
+    glare = 0.85 * np.exp(-((rows - 210) ** 2 + (cols - 150) ** 2) / (2 * 200.0 ** 2))  # the first 7 most of the way to white
+    page += (1 - page) * glare
+    assert (page[glared] > 0.7).mean() > 0.5  # most of its ink is as light as the faint mark
+    ink, mask = imaging.ink_map(page)
+    assert mask[glared].mean() > 0.9 and mask[beside].mean() > 0.9
+    assert np.median(ink[glared]) > 0.7
+    assert not mask[faint].any()  # on paper of the usual shade, so faint a mark was never ink
+
+
 @pytest.mark.parametrize("picture, light", [
     ("sheet on a dark desk, the border all desk", True),
     ("page half under a shadow, the border mostly shadow", True),
