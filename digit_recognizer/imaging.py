@@ -351,19 +351,11 @@ def _glare_lifted(darkness, paper, shade):
     # Both measured in blocks of GLARE_BLOCK pixels, as a glare changes slowly: the paper's shade near
     # each pixel with the strokes filled in (a desk beside the sheet stays dark), and the darkest ink near it.
     blocks = GLARE_WINDOW // GLARE_BLOCK | 1
-    near = running_extreme(running_extreme(_block_maxima(paper), blocks, np.maximum), blocks, np.minimum)
-    darkest_near = running_extreme(_block_maxima(darkness), blocks, np.maximum)
+    paper_blocks, ink_blocks = (_squares(values, GLARE_BLOCK).max(axis=2) for values in (paper, darkness))
+    near = running_extreme(running_extreme(paper_blocks, blocks, np.maximum), blocks, np.minimum)
+    darkest_near = running_extreme(ink_blocks, blocks, np.maximum)
     most = np.maximum(1.0, np.percentile(darkness[inked], 90) / np.maximum(darkest_near, 1e-6))
-    factor = np.repeat(np.repeat(np.minimum(lift(near), most), GLARE_BLOCK, axis=0), GLARE_BLOCK, axis=1)
-    return (darkness * factor[: darkness.shape[0], : darkness.shape[1]]).astype(np.float32)
-
-
-def _block_maxima(values):
-    """The maximum of each GLARE_BLOCK x GLARE_BLOCK block of ``values`` (its last row and column
-    repeated to fill the last blocks)."""
-    height, width = values.shape
-    padded = np.pad(values, ((0, -height % GLARE_BLOCK), (0, -width % GLARE_BLOCK)), mode="edge")
-    return padded.reshape(padded.shape[0] // GLARE_BLOCK, GLARE_BLOCK, -1, GLARE_BLOCK).max(axis=(1, 3))
+    return (darkness * _per_pixel(np.minimum(lift(near), most), GLARE_BLOCK, darkness.shape)).astype(np.float32)
 
 
 def _desk_along_edges(darkness):
@@ -661,15 +653,12 @@ def local_paper(darkness):
     NOISE_BLOCK-pixel square, or of a square beside it where that is lower) and the noise's
     standard deviation there (of the square, or of one beside it where that is higher). Lower
     quartiles still come from the paper wherever strokes and lines cover less than most of a square."""
-    height, width = darkness.shape
-    rows, cols = -(-height // NOISE_BLOCK), -(-width // NOISE_BLOCK)
-
     def per_square(values, statistic, extreme):
-        padded = np.pad(values, ((0, rows * NOISE_BLOCK - height), (0, cols * NOISE_BLOCK - width)), mode="edge")
-        squares = padded.reshape(rows, NOISE_BLOCK, cols, NOISE_BLOCK).transpose(0, 2, 1, 3).reshape(rows, cols, -1)
+        squares = _squares(values, NOISE_BLOCK)
+        rows, cols = squares.shape[:2]
         around = np.pad(statistic(squares, axis=2), 1, mode="edge")
         chosen = extreme([around[r : r + rows, c : c + cols] for r in range(3) for c in range(3)], axis=0)
-        return np.repeat(np.repeat(chosen, NOISE_BLOCK, axis=0), NOISE_BLOCK, axis=1)[:height, :width]
+        return _per_pixel(chosen, NOISE_BLOCK, darkness.shape)
 
     def lower_quartile(squares, axis):
         return np.percentile(squares, 25, axis=axis)
@@ -679,6 +668,20 @@ def local_paper(darkness):
     # absolute value is 0.3186 sigma, and a - 2b + c has sqrt(6) times a pixel's sigma.
     bends = np.abs(np.diff(np.pad(darkness, ((0, 0), (1, 1)), mode="edge"), n=2, axis=1))
     return per_square(darkness, lower_quartile, np.min), per_square(bends, lower_quartile, np.max) / 0.3186 / np.sqrt(6)
+
+
+def _squares(values, side):
+    """``values`` cut into side x side squares, (rows, columns, side * side); the last row and column
+    are repeated to fill the last squares."""
+    height, width = values.shape
+    padded = np.pad(values, ((0, -height % side), (0, -width % side)), mode="edge")
+    rows, cols = padded.shape[0] // side, padded.shape[1] // side
+    return padded.reshape(rows, side, cols, side).transpose(0, 2, 1, 3).reshape(rows, cols, -1)
+
+
+def _per_pixel(per_square, side, shape):
+    """One value a side x side square (as from _squares) back on each pixel of a picture of ``shape``."""
+    return np.repeat(np.repeat(per_square, side, axis=0), side, axis=1)[: shape[0], : shape[1]]
 
 
 def _border(gray):
